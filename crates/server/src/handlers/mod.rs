@@ -1,0 +1,185 @@
+//! Socket.IO handlers, one file per domain, registered in one place ([`register_main`],
+//! [`register_admin`]).
+//!
+//! Every client→server event goes through [`on`]: it counts the event, applies the socket's
+//! rate limit, decodes the payload into its protocol type (`bad_request` on failure), runs the
+//! domain function and answers per PROTOCOL.md §2: an ack `{success: true, ...}` /
+//! `{success: false, error}` when the client asked for one, else an `error` event on failure.
+
+pub mod admin;
+pub mod connection;
+pub mod notifications;
+pub mod presence;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use opsdeck_protocol::{AckFailure, ErrorCode, ErrorEvent, ProtocolError, events, ok_ack};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use socketioxide::adapter::LocalAdapter;
+use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::handler::{FromMessageParts, Value as RawValue};
+use socketioxide::socket::Socket;
+
+use crate::metrics::Counters;
+use crate::state::{App, SocketCtx};
+
+/// What a handler returns: the ack result (an object, merged into `{success: true, ...}`).
+pub type Reply = Result<Value, ProtocolError>;
+
+/// The caller of an event: app state, the socket and its context.
+#[derive(Clone)]
+pub struct Caller {
+    /// Shared state.
+    pub app: App,
+    /// The socket.
+    pub socket: SocketRef,
+    /// Identity, rate limit, connection time.
+    pub ctx: Arc<SocketCtx>,
+}
+
+/// Ack channel plus whether the client asked for an ack at all.
+pub struct Responder {
+    ack: AckSender,
+    asked: bool,
+}
+
+impl FromMessageParts<LocalAdapter> for Responder {
+    type Error = Infallible;
+    fn from_message_parts(
+        s: &Arc<Socket>,
+        v: &mut RawValue,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
+        Ok(Self {
+            ack: AckSender::from_message_parts(s, v, ack_id)?,
+            asked: ack_id.is_some(),
+        })
+    }
+}
+
+impl Responder {
+    /// Answers `reply` for `event` per §2.
+    pub fn finish(self, app: &App, socket: &SocketRef, event: &str, reply: Reply) {
+        match (reply, self.asked) {
+            (Ok(v), true) => {
+                let _ = self.ack.send(&ok_ack(&v));
+            }
+            (Ok(_), false) => {}
+            (Err(e), true) => {
+                let _ = self.ack.send(&AckFailure::from(&e));
+            }
+            (Err(e), false) => {
+                app.emit_socket(socket, events::ERROR, &ErrorEvent::new(event, &e));
+            }
+        }
+    }
+}
+
+/// Decodes a payload; an absent payload decodes as JSON `null`.
+pub fn decode<T: DeserializeOwned>(data: Value) -> Result<T, ProtocolError> {
+    serde_json::from_value(data)
+        .map_err(|e| ProtocolError::bad_request(format!("invalid payload: {e}")))
+}
+
+/// Registers `event` on `s`: rate limit, decode into `T`, run `f`, answer.
+pub fn on<T, F, Fut>(s: &SocketRef, event: &'static str, f: F)
+where
+    T: DeserializeOwned + Send + 'static,
+    F: Fn(Caller, T) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Reply> + Send + 'static,
+{
+    s.on(
+        event,
+        move |socket: SocketRef,
+              State(app): State<App>,
+              responder: Responder,
+              TryData(data): TryData<Value>| {
+            let f = f.clone();
+            let tracker = app.tracker.clone();
+            tracker.track_future(async move {
+                let Some(ctx) = socket.extensions.get::<Arc<SocketCtx>>() else {
+                    return;
+                };
+                Counters::add(&app.counters.events_in, 1);
+                let reply = if !ctx.allow_event() {
+                    Counters::add(&app.counters.rate_limited, 1);
+                    Err(ProtocolError::new(
+                        ErrorCode::RateLimited,
+                        "too many events, slow down",
+                    ))
+                } else {
+                    match decode::<T>(data.unwrap_or(Value::Null)) {
+                        Ok(payload) => {
+                            let caller = Caller {
+                                app: app.clone(),
+                                socket: socket.clone(),
+                                ctx,
+                            };
+                            f(caller, payload).await
+                        }
+                        Err(e) => Err(e),
+                    }
+                };
+                responder.finish(&app, &socket, event, reply);
+            })
+        },
+    );
+}
+
+/// Registers every handler of the main namespace on a socket.
+pub fn register_main(s: &SocketRef) {
+    presence::register(s);
+    notifications::register(s);
+}
+
+/// Registers every handler of the `/admin` namespace on a socket.
+pub fn register_admin(s: &SocketRef) {
+    admin::register(s);
+}
+
+/// Joins `room` unless the socket already holds the maximum of non-identity rooms.
+pub fn join_limited(caller: &Caller, room: &str) -> Result<(), ProtocolError> {
+    let rooms = caller.socket.rooms();
+    if rooms.iter().any(|r| r == room) {
+        return Ok(());
+    }
+    let own = rooms
+        .iter()
+        .filter(|r| !(r.starts_with("user:") || r.starts_with("role:")))
+        .count();
+    if own >= caller.app.config.limits.max_rooms_per_socket {
+        return Err(ProtocolError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "a socket may join at most {} rooms",
+                caller.app.config.limits.max_rooms_per_socket
+            ),
+        ));
+    }
+    caller.socket.join(room.to_owned());
+    Ok(())
+}
+
+/// Refuses callers below `min`.
+pub fn require(caller: &Caller, min: opsdeck_protocol::Role) -> Result<(), ProtocolError> {
+    if caller.ctx.identity.at_least(min) {
+        Ok(())
+    } else {
+        Err(ProtocolError::forbidden(format!(
+            "requires role {min} or above"
+        )))
+    }
+}
+
+/// The empty success result `{}`.
+pub fn done() -> Reply {
+    Ok(Value::Object(Default::default()))
+}
+
+/// Serializes a result for the ack.
+pub fn reply<T: serde::Serialize>(v: &T) -> Reply {
+    serde_json::to_value(v).map_err(|_| ProtocolError::internal())
+}

@@ -1,0 +1,31 @@
+//! The Opsdeck Socket.IO server.
+//!
+//! One entry point, [`run`]`(listener, config, shutdown)`, serves the tests (on
+//! `127.0.0.1:0`), the `opsdeck-server` binary and the desktop app's embedded mode.
+//!
+//! Where things live:
+//! - `auth.rs`: JWT → [`auth::Identity`]; minting tokens.
+//! - `handlers/`: one file per domain; `handlers/mod.rs` has the common event wrapper
+//!   (rate limit, decode, ack or `error`), `connection.rs` the handshake middleware.
+//! - `domain/`: pure logic without sockets (presence transitions, rate limiting, cursors).
+//! - `store/`: SQLite through sqlx, migrations in `migrations/`.
+//! - `http/`: REST, health, Prometheus metrics.
+//! - `cli.rs`: flags, env and TOML file → [`Config`].
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod handlers;
+pub mod http;
+pub mod metrics;
+mod outbox;
+mod server;
+pub mod state;
+pub mod store;
+
+pub use config::{Config, Limits, PresenceBroadcast};
+pub use error::ServerError;
+pub use server::run;
