@@ -174,8 +174,7 @@ pub struct UserRecord {
     pub role: Role,
     /// When the server first knew the user.
     pub created_at: Timestamp,
-    /// The last time a socket of the user connected or disconnected.
-    #[ts(optional)]
+    /// The last time the user went offline; `null` if never.
     pub last_seen: Option<Timestamp>,
     /// Whether the user is online now.
     pub online: bool,

@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// is full [default: 256].
     #[arg(long, env = "OPSDECK_SEND_BUFFER", value_name = "PACKETS")]
     pub send_buffer: Option<usize>,
+    /// Drop a connection whose writes make no progress for this many seconds (the client
+    /// stopped reading) [default: 10].
+    #[arg(long, env = "OPSDECK_SEND_TIMEOUT", value_name = "SECS")]
+    pub send_timeout: Option<f64>,
     /// Engine.IO ping interval in seconds [default: 25].
     #[arg(long, env = "OPSDECK_PING_INTERVAL", value_name = "SECS")]
     pub ping_interval: Option<f64>,
@@ -183,6 +187,9 @@ impl ServeArgs {
             .send_buffer
             .or(file.send_buffer)
             .unwrap_or(l.send_buffer_packets);
+        if let Some(v) = self.send_timeout.or(file.send_timeout) {
+            l.send_stall_timeout = secs(v)?;
+        }
         if let Some(v) = self.ping_interval.or(file.ping_interval) {
             l.ping_interval = secs(v)?;
         }

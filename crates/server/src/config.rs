@@ -41,6 +41,9 @@ pub struct Limits {
     /// Packets buffered per connection before emits to it fail. A client that stops reading
     /// fills this, its next heartbeat cannot be queued and the engine closes it.
     pub send_buffer_packets: usize,
+    /// A connection whose writes make no progress for this long is dropped (the peer stopped
+    /// reading). Together with `send_buffer_packets` this bounds a slow client's memory.
+    pub send_stall_timeout: Duration,
     /// Engine.IO ping interval.
     pub ping_interval: Duration,
     /// Engine.IO ping timeout.
@@ -58,6 +61,7 @@ impl Default for Limits {
             events_burst: 100.0,
             device_reports_per_sec: 20.0,
             send_buffer_packets: 256,
+            send_stall_timeout: Duration::from_secs(10),
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             max_http_body_bytes: 1024 * 1024,
@@ -151,6 +155,8 @@ pub struct FileConfig {
     pub device_report_rate: Option<f64>,
     /// `--send-buffer`.
     pub send_buffer: Option<usize>,
+    /// `--send-timeout` in seconds.
+    pub send_timeout: Option<f64>,
     /// `--ping-interval` in seconds.
     pub ping_interval: Option<f64>,
     /// `--ping-timeout` in seconds.

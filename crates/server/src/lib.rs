@@ -10,6 +10,7 @@
 //! - `domain/`: pure logic without sockets (presence transitions, rate limiting, cursors).
 //! - `store/`: SQLite through sqlx, migrations in `migrations/`.
 //! - `http/`: REST, health, Prometheus metrics.
+//! - `transport.rs`: the TCP listener that drops clients which stop reading.
 //! - `cli.rs`: flags, env and TOML file → [`Config`].
 #![warn(missing_docs)]
 
@@ -25,6 +26,7 @@ mod outbox;
 mod server;
 pub mod state;
 pub mod store;
+pub mod transport;
 
 pub use config::{Config, Limits, PresenceBroadcast};
 pub use error::ServerError;

@@ -1,7 +1,6 @@
 //! [`run`]: the one entry point serving tests, `opsdeck-server` and the desktop app.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -20,6 +19,7 @@ use crate::error::ServerError;
 use crate::handlers::{admin, connection};
 use crate::state::App;
 use crate::store::Store;
+use crate::transport::{GuardedListener, RemoteAddr};
 
 /// How long shutdown may take before open connections are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
@@ -70,9 +70,10 @@ pub async fn run(
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let closing_io = io.clone();
+    let listener = GuardedListener::new(listener, limits.send_stall_timeout);
     let serve = axum::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<RemoteAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown.await;

@@ -139,7 +139,7 @@ impl SocketCtx {
         let limits = &config.limits;
         Self {
             identity,
-            connected_at: Utc::now(),
+            connected_at: crate::store::now(),
             remote_addr,
             bucket: Mutex::new(TokenBucket::new(
                 limits.events_per_sec,

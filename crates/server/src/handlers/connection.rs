@@ -1,7 +1,6 @@
 //! Connecting and disconnecting (PROTOCOL.md §1, §3): the auth middleware, identity rooms,
 //! presence transitions and the `connected` event.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
@@ -17,6 +16,7 @@ use crate::config::PresenceBroadcast;
 use crate::domain::presence::Transition;
 use crate::metrics::Counters;
 use crate::state::{App, SocketCtx};
+use crate::transport::RemoteAddr;
 
 /// Why a handshake was refused; the text is the client's `connect_error` message.
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +53,8 @@ fn find_token(s: &SocketRef, auth: Option<&Value>) -> Option<String> {
 fn remote_addr(s: &SocketRef) -> String {
     s.req_parts()
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.to_string())
+        .get::<ConnectInfo<RemoteAddr>>()
+        .map(|c| c.0.0.to_string())
         .unwrap_or_default()
 }
 
@@ -127,13 +127,13 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
         &Connected {
             socket_id: s.id.to_string(),
             user: id.user_ref(),
-            server_time: Utc::now(),
+            server_time: crate::store::now(),
         },
     );
     if id.anonymous {
         return;
     }
-    let now = Utc::now();
+    let now = crate::store::now();
     if app.presence.connect(&id.user_id, &id.name, id.role, now) == Transition::Online {
         announce(&app, &id.user_id, PresenceStatus::Online, now).await;
     }
@@ -153,7 +153,13 @@ async fn disconnected(s: SocketRef, app: App) {
         return;
     }
     if app.presence.disconnect(&id.user_id) == Transition::Offline {
-        announce(&app, &id.user_id, PresenceStatus::Offline, Utc::now()).await;
+        announce(
+            &app,
+            &id.user_id,
+            PresenceStatus::Offline,
+            crate::store::now(),
+        )
+        .await;
         if let Err(e) = app.store.touch_user(&id.user_id).await {
             tracing::warn!(error = %e, "cannot record last_seen");
         }

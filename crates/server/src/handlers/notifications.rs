@@ -1,7 +1,6 @@
 //! Notification events (PROTOCOL.md §6). Storage is in `store/notifications.rs`; sending is
 //! shared with HTTP through [`send`].
 
-use chrono::Utc;
 use opsdeck_protocol::identity::{Sender, user_room};
 use opsdeck_protocol::notification::{
     MarkRead, NotificationList, NotificationListRequest, SendNotification, SendResult, TargetKind,
@@ -49,7 +48,7 @@ pub async fn send(
     req.validate()?;
     let stored = app
         .store
-        .insert_notification(&req, sender.as_ref(), Utc::now())
+        .insert_notification(&req, sender.as_ref(), crate::store::now())
         .await?;
     Counters::add(&app.counters.notifications, 1);
     let n = &stored.notification;

@@ -53,9 +53,16 @@ impl Store {
     }
 }
 
+/// The current time at the millisecond precision everything is stored and sent with, so an
+/// emitted timestamp equals the one a later list returns.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(3)
+}
+
 /// Current time as stored: RFC 3339 with milliseconds, UTC.
 pub fn now_text() -> String {
-    to_text(chrono::Utc::now())
+    to_text(now())
 }
 
 /// A timestamp as stored.
