@@ -108,6 +108,28 @@ pub struct ServeArgs {
     /// Engine.IO ping timeout in seconds [default: 20].
     #[arg(long, env = "OPSDECK_PING_TIMEOUT", value_name = "SECS")]
     pub ping_timeout: Option<f64>,
+    /// Run the built-in fleet and KPI simulator (a living demo without any other process)
+    /// [default: false].
+    #[arg(long, env = "OPSDECK_DEMO", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub demo: Option<bool>,
+    /// Simulated vehicles with --demo [default: 200].
+    #[arg(long, env = "OPSDECK_VEHICLES", value_name = "N")]
+    pub vehicles: Option<usize>,
+    /// Seconds without a report before a vehicle turns offline [default: 300].
+    #[arg(long, env = "OPSDECK_INACTIVITY", value_name = "SECS")]
+    pub inactivity: Option<f64>,
+    /// Fuel percentage below which vehicle:low-fuel fires [default: 15].
+    #[arg(long, env = "OPSDECK_LOW_FUEL", value_name = "PERCENT")]
+    pub low_fuel: Option<f64>,
+    /// Days of location history to keep; 0 keeps everything [default: 30].
+    #[arg(long, env = "OPSDECK_HISTORY_DAYS", value_name = "DAYS")]
+    pub history_days: Option<f64>,
+    /// Longest time between two kpi:update:{module} of a module, in seconds [default: 5].
+    #[arg(long, env = "OPSDECK_KPI_INTERVAL", value_name = "SECS")]
+    pub kpi_interval: Option<f64>,
+    /// Longest time between two dashboard:update, in seconds [default: 10].
+    #[arg(long, env = "OPSDECK_DASHBOARD_INTERVAL", value_name = "SECS")]
+    pub dashboard_interval: Option<f64>,
     /// This node's name in sockets:list [default: $HOSTNAME].
     #[arg(long, env = "OPSDECK_NODE_ID", value_name = "NAME")]
     pub node_id: Option<String>,
@@ -162,6 +184,19 @@ impl ServeArgs {
         if let Some(node) = self.node_id.or(file.node_id) {
             config.node_id = node;
         }
+        if let Some(v) = self.kpi_interval.or(file.kpi_interval) {
+            config.kpi_interval = positive_secs("kpi-interval", v)?;
+        }
+        if let Some(v) = self.dashboard_interval.or(file.dashboard_interval) {
+            config.dashboard_interval = positive_secs("dashboard-interval", v)?;
+        }
+        for t in file.kpi_thresholds.unwrap_or_default() {
+            let t = opsdeck_protocol::kpi::KpiThreshold::from(t);
+            opsdeck_protocol::Validate::validate(&t).map_err(|e| ServerError::Config {
+                message: format!("kpi-threshold {}/{}: {e}", t.module_key, t.key),
+            })?;
+            config.kpi_thresholds.push(t);
+        }
         let l = &mut config.limits;
         l.max_packet_bytes = self
             .max_packet_bytes
@@ -196,6 +231,28 @@ impl ServeArgs {
         if let Some(v) = self.ping_timeout.or(file.ping_timeout) {
             l.ping_timeout = secs(v)?;
         }
+        if self.demo.or(file.demo).unwrap_or(false) {
+            let mut demo = crate::config::DemoConfig::default();
+            if let Some(n) = self.vehicles.or(file.vehicles) {
+                demo.vehicles = n;
+            }
+            config.demo = Some(demo);
+        }
+        let f = &mut config.fleet;
+        if let Some(v) = self.inactivity.or(file.inactivity) {
+            f.inactivity = secs(v)?;
+            f.sweep_interval = f
+                .sweep_interval
+                .min(f.inactivity / 2)
+                .max(std::time::Duration::from_millis(100));
+        }
+        if let Some(v) = self.low_fuel.or(file.low_fuel) {
+            f.low_fuel_threshold = v;
+        }
+        if let Some(days) = self.history_days.or(file.history_days) {
+            f.history_retention = (days > 0.0).then(|| secs(days * 86_400.0)).transpose()?;
+        }
+        let l = &mut config.limits;
         if l.events_per_sec <= 0.0 || l.events_burst < 1.0 || l.send_buffer_packets == 0 {
             return Err(ServerError::Config {
                 message: "rate limit, burst and send buffer must be positive".into(),
@@ -212,6 +269,16 @@ impl ServeArgs {
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             config,
         })
+    }
+}
+
+/// A duration in seconds that must be above zero.
+fn positive_secs(name: &str, v: f64) -> Result<std::time::Duration, ServerError> {
+    match secs(v)? {
+        d if d.is_zero() => Err(ServerError::Config {
+            message: format!("{name} must be above zero"),
+        }),
+        d => Ok(d),
     }
 }
 
@@ -336,6 +403,65 @@ mod tests {
             .unwrap();
         assert!(r.config.allow_anonymous);
         assert!(r.config.getonlineusers);
+    }
+
+    #[test]
+    fn kpi_intervals_and_thresholds() {
+        let r = serve(&[]).resolve(Some(SECRET.into())).unwrap();
+        assert_eq!(r.config.kpi_interval, std::time::Duration::from_secs(5));
+        assert_eq!(
+            r.config.dashboard_interval,
+            std::time::Duration::from_secs(10)
+        );
+        assert!(r.config.kpi_thresholds.is_empty());
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("opsdeck.toml");
+        std::fs::write(
+            &file,
+            "kpi-interval = 2.5\ndashboard-interval = 4\n\n\
+             [[kpi-threshold]]\nmodule = \"finance\"\nkey = \"revenue\"\n\
+             warning = 1000\ncritical = 500\ndirection = \"below\"\n\n\
+             [[kpi-threshold]]\nmodule = \"hr\"\nkey = \"attrition\"\n\
+             warning = 5\ncritical = 10\ndirection = \"above\"\n",
+        )
+        .unwrap();
+        let f = file.to_str().unwrap();
+        let r = serve(&["--config", f, "--kpi-interval", "1"])
+            .resolve(Some(SECRET.into()))
+            .unwrap();
+        assert_eq!(r.config.kpi_interval, std::time::Duration::from_secs(1));
+        assert_eq!(
+            r.config.dashboard_interval,
+            std::time::Duration::from_secs(4)
+        );
+        let t = &r.config.kpi_thresholds;
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].module_key.as_str(), t[0].key.as_str()),
+            ("finance", "revenue")
+        );
+        assert_eq!(
+            t[0].direction,
+            opsdeck_protocol::kpi::ThresholdDirection::Below
+        );
+
+        // Misordered thresholds, unknown keys and a zero interval are refused.
+        for bad in [
+            "[[kpi-threshold]]\nmodule = \"a\"\nkey = \"b\"\nwarning = 1\ncritical = 2\n\
+             direction = \"below\"\n",
+            "[[kpi-threshold]]\nmodule = \"a\"\nkey = \"b\"\nwarning = 1\ncritical = 2\n\
+             direction = \"above\"\ncolour = 1\n",
+            "kpi-interval = 0\n",
+        ] {
+            std::fs::write(&file, bad).unwrap();
+            assert!(
+                serve(&["--config", f])
+                    .resolve(Some(SECRET.into()))
+                    .is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

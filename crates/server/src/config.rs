@@ -92,6 +92,35 @@ pub struct Config {
     pub node_id: String,
     /// Interval of `stats` on `/admin`.
     pub stats_interval: Duration,
+    /// Longest time between two `kpi:update:{module}` of a module (sent sooner on change).
+    pub kpi_interval: Duration,
+    /// Longest time between two `dashboard:update` (sent sooner on change).
+    pub dashboard_interval: Duration,
+    /// KPI thresholds from the configuration file; one set with `kpi:threshold` takes
+    /// precedence for its KPI (and survives restarts).
+    pub kpi_thresholds: Vec<opsdeck_protocol::kpi::KpiThreshold>,
+    /// Fleet rules and retention.
+    pub fleet: crate::fleet::FleetConfig,
+    /// Run the built-in fleet and KPI simulator (`--demo`).
+    pub demo: Option<DemoConfig>,
+}
+
+/// The in-process simulator of `serve --demo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoConfig {
+    /// Simulated vehicles.
+    pub vehicles: usize,
+    /// Random seed (same seed, same world).
+    pub seed: u64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self {
+            vehicles: 200,
+            seed: 7,
+        }
+    }
 }
 
 impl Config {
@@ -108,6 +137,11 @@ impl Config {
             limits: Limits::default(),
             node_id: default_node_id(),
             stats_interval: Duration::from_secs(1),
+            kpi_interval: Duration::from_secs(5),
+            dashboard_interval: Duration::from_secs(10),
+            kpi_thresholds: Vec::new(),
+            fleet: crate::fleet::FleetConfig::default(),
+            demo: None,
         }
     }
 }
@@ -163,6 +197,23 @@ pub struct FileConfig {
     pub ping_timeout: Option<f64>,
     /// `--node-id`.
     pub node_id: Option<String>,
+    /// `--kpi-interval` in seconds.
+    pub kpi_interval: Option<f64>,
+    /// `--dashboard-interval` in seconds.
+    pub dashboard_interval: Option<f64>,
+    /// KPI thresholds, as `[[kpi-threshold]]` tables (file only).
+    #[serde(rename = "kpi-threshold", alias = "kpi-thresholds")]
+    pub kpi_thresholds: Option<Vec<KpiThresholdEntry>>,
+    /// `--demo`.
+    pub demo: Option<bool>,
+    /// `--vehicles`.
+    pub vehicles: Option<usize>,
+    /// `--inactivity` in seconds.
+    pub inactivity: Option<f64>,
+    /// `--low-fuel` percent.
+    pub low_fuel: Option<f64>,
+    /// `--history-days`.
+    pub history_days: Option<f64>,
 }
 
 impl FileConfig {
@@ -174,6 +225,35 @@ impl FileConfig {
         toml::from_str(&text).map_err(|e| ServerError::Config {
             message: format!("{}: {e}", path.display()),
         })
+    }
+}
+
+/// One `[[kpi-threshold]]` table of the configuration file:
+/// `module = "finance"`, `key = "revenue"`, `warning`, `critical`, `direction = "below"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct KpiThresholdEntry {
+    /// The module key.
+    pub module: String,
+    /// The KPI key.
+    pub key: String,
+    /// Where `warning` starts.
+    pub warning: f64,
+    /// Where `critical` starts.
+    pub critical: f64,
+    /// `above` or `below`: which side is bad.
+    pub direction: opsdeck_protocol::kpi::ThresholdDirection,
+}
+
+impl From<KpiThresholdEntry> for opsdeck_protocol::kpi::KpiThreshold {
+    fn from(e: KpiThresholdEntry) -> Self {
+        Self {
+            module_key: e.module,
+            key: e.key,
+            warning: e.warning,
+            critical: e.critical,
+            direction: e.direction,
+        }
     }
 }
 

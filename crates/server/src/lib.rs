@@ -7,6 +7,9 @@
 //! - `auth.rs`: JWT → [`auth::Identity`]; minting tokens.
 //! - `handlers/`: one file per domain; `handlers/mod.rs` has the common event wrapper
 //!   (rate limit, decode, ack or `error`), `connection.rs` the handshake middleware.
+//! - `fleet/`: vehicles, trips, geofences, tracking fan-out, batched history writes.
+//! - `kpi/`: KPI modules, thresholds, coalesced `kpi:update` / `dashboard:update`.
+//! - `alerts.rs`: stored alerts ([`alerts::raise`]) and the last-hour count.
 //! - `domain/`: pure logic without sockets (presence transitions, rate limiting, cursors).
 //! - `store/`: SQLite through sqlx, migrations in `migrations/`.
 //! - `http/`: REST, health, Prometheus metrics.
@@ -14,13 +17,17 @@
 //! - `cli.rs`: flags, env and TOML file → [`Config`].
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod auth;
 pub mod cli;
 pub mod config;
+mod demo;
 pub mod domain;
 pub mod error;
+pub mod fleet;
 pub mod handlers;
 pub mod http;
+pub mod kpi;
 pub mod metrics;
 mod outbox;
 mod server;

@@ -26,24 +26,26 @@ fn jwt_secret() -> Option<String> {
     std::env::var("JWT_SECRET").ok().filter(|s| !s.is_empty())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT/SIGTERM handlers now (not on first poll), so a signal that arrives
+/// right after start-up still shuts down gracefully, and returns the future that waits for one.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 
@@ -83,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let resolved = args.resolve(jwt_secret())?;
             init_logs(resolved.log_format);
+            let shutdown = shutdown_signal()?;
             let listener = tokio::net::TcpListener::bind(resolved.listen)
                 .await
                 .with_context(|| format!("cannot listen on {}", resolved.listen))?;
@@ -91,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
                 "opsdeck-server listening on http://{}",
                 listener.local_addr()?
             );
-            run(listener, resolved.config, shutdown_signal()).await?;
+            run(listener, resolved.config, shutdown).await?;
         }
         Command::Token(args) => println!("{}", token(args)?),
         Command::User(UserCommand::Add { id, name, role, db }) => {

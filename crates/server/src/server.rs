@@ -16,6 +16,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::auth::Verifier;
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::fleet::{self, Fleet};
 use crate::handlers::{admin, connection};
 use crate::state::App;
 use crate::store::Store;
@@ -33,7 +34,12 @@ pub async fn run(
 ) -> Result<(), ServerError> {
     let store = Store::open(&config.db_path).await?;
     let verifier = Verifier::new(&config.auth)?;
-    let app = App::new(config, store, verifier);
+    let fleet = Fleet::load(&store, config.fleet.clone()).await?;
+    let app = App::new(config, store, verifier, fleet);
+    app.kpis
+        .load(&app.store, &app.config.kpi_thresholds)
+        .await?;
+    app.alerts.load(&app.store).await?;
     let limits = app.config.limits.clone();
 
     let (layer, io) = SocketIo::builder()
@@ -55,10 +61,19 @@ pub async fn run(
         (async || {}).with(connection::admin_middleware),
     );
 
-    let tickers = vec![
+    let mut tickers = vec![
         tokio::spawn(stats_ticker(app.clone())),
         tokio::spawn(online_users_ticker(app.clone())),
+        tokio::spawn(crate::kpi::emit_ticker(app.clone())),
+        tokio::spawn(crate::kpi::derive_ticker(app.clone())),
+        tokio::spawn(fleet::tasks::sweeper(app.clone())),
+        tokio::spawn(fleet::tasks::saver(app.clone())),
+        tokio::spawn(fleet::tasks::pruner(app.clone())),
+        tokio::spawn(fleet::tasks::figures(app.clone())),
     ];
+    if let Some(demo) = app.config.demo {
+        tickers.push(tokio::spawn(crate::demo::run(app.clone(), demo)));
+    }
 
     let router = crate::http::router(app.clone())
         .layer(layer)
@@ -106,6 +121,8 @@ pub async fn run(
     {
         tracing::warn!("handlers still running at shutdown");
     }
+    fleet::tasks::save(&app).await;
+    app.fleet.history.flush().await;
     app.store.close().await;
     tracing::info!("stopped");
     served

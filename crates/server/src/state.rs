@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::domain::presence::Presence;
 use crate::domain::rate_limit::TokenBucket;
 use crate::error::ServerError;
+use crate::fleet::Fleet;
 use crate::metrics::{Counters, Sampler};
 use crate::store::Store;
 
@@ -32,6 +33,10 @@ pub struct Inner {
     pub verifier: Verifier,
     /// Online users.
     pub presence: Presence,
+    /// KPI modules, values and thresholds (PROTOCOL.md §4); loaded by `run` before serving.
+    pub kpis: crate::kpi::Kpis,
+    /// The last-hour count of stored alerts (§5); loaded by `run` before serving.
+    pub alerts: crate::alerts::Alerts,
     /// Metrics counters.
     pub counters: Counters,
     /// Turns counters into rates for `stats`.
@@ -47,6 +52,8 @@ pub struct Inner {
     pub online_users_dirty: AtomicBool,
     /// In-flight event and disconnect handlers, awaited at shutdown so their writes finish.
     pub tracker: TaskTracker,
+    /// Vehicles, trips, geofences and live tracking.
+    pub fleet: Fleet,
 }
 
 impl std::ops::Deref for App {
@@ -58,7 +65,7 @@ impl std::ops::Deref for App {
 
 impl App {
     /// State for `config` over `store`.
-    pub fn new(config: Config, store: Store, verifier: Verifier) -> Self {
+    pub fn new(config: Config, store: Store, verifier: Verifier, fleet: Fleet) -> Self {
         let counters = Counters::default();
         let sampler = Sampler::new(&counters);
         Self(Arc::new(Inner {
@@ -66,6 +73,8 @@ impl App {
             store,
             verifier,
             presence: Presence::new(),
+            kpis: crate::kpi::Kpis::new(),
+            alerts: crate::alerts::Alerts::new(),
             counters,
             sampler,
             started: Instant::now(),
@@ -73,6 +82,7 @@ impl App {
             known_users: Mutex::new(HashMap::new()),
             online_users_dirty: AtomicBool::new(false),
             tracker: TaskTracker::new(),
+            fleet,
         }))
     }
 
@@ -131,6 +141,8 @@ pub struct SocketCtx {
     pub remote_addr: String,
     /// Event rate limit.
     bucket: Mutex<TokenBucket>,
+    /// Location report limit of `device` sockets.
+    reports: Mutex<TokenBucket>,
 }
 
 impl SocketCtx {
@@ -146,7 +158,20 @@ impl SocketCtx {
                 limits.events_burst,
                 Instant::now(),
             )),
+            reports: Mutex::new(TokenBucket::new(
+                limits.device_reports_per_sec,
+                limits.device_reports_per_sec.max(1.0),
+                Instant::now(),
+            )),
         }
+    }
+
+    /// Takes one location report from a device socket's budget.
+    pub fn allow_report(&self) -> bool {
+        self.reports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .try_take(Instant::now())
     }
 
     /// Takes one event from the socket's rate budget.

@@ -7,7 +7,10 @@
 //! `{success: false, error}` when the client asked for one, else an `error` event on failure.
 
 pub mod admin;
+pub mod alerts;
 pub mod connection;
+pub mod fleet;
+pub mod kpi;
 pub mod notifications;
 pub mod presence;
 
@@ -133,6 +136,9 @@ where
 pub fn register_main(s: &SocketRef) {
     presence::register(s);
     notifications::register(s);
+    kpi::register(s);
+    alerts::register(s);
+    fleet::register(s);
 }
 
 /// Registers every handler of the `/admin` namespace on a socket.

@@ -1,12 +1,12 @@
 //! Presence events (PROTOCOL.md §3).
 
-use opsdeck_protocol::Validate;
 use opsdeck_protocol::events;
 use opsdeck_protocol::presence::{Count, PresenceList, PresenceListRequest};
+use opsdeck_protocol::{Role, Validate};
 use serde::de::IgnoredAny;
 use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, join_limited, on, reply};
+use super::{Caller, Reply, join_limited, on, reply, require};
 use crate::state::App;
 
 pub(super) fn register(s: &SocketRef) {
@@ -16,6 +16,7 @@ pub(super) fn register(s: &SocketRef) {
 }
 
 async fn subscribe(c: Caller, req: Option<PresenceListRequest>) -> Reply {
+    require(&c, Role::Viewer)?;
     let req = req.unwrap_or_default();
     req.validate()?;
     join_limited(&c, events::PRESENCE_ROOM)?;
@@ -23,12 +24,14 @@ async fn subscribe(c: Caller, req: Option<PresenceListRequest>) -> Reply {
 }
 
 async fn list(c: Caller, req: Option<PresenceListRequest>) -> Reply {
+    require(&c, Role::Viewer)?;
     let req = req.unwrap_or_default();
     req.validate()?;
     reply(&page(&c.app, &req))
 }
 
 async fn count(c: Caller, _: IgnoredAny) -> Reply {
+    require(&c, Role::Viewer)?;
     reply(&Count {
         count: c.app.presence.count() as u64,
     })

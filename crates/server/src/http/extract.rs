@@ -92,3 +92,45 @@ impl<T: DeserializeOwned> FromRequest<App> for Body<T> {
         }
     }
 }
+
+/// A minimum role for [`AtLeast`].
+pub trait MinRole {
+    /// The role.
+    const ROLE: Role;
+}
+
+/// Marker: role `viewer` or above.
+pub struct ViewerRole;
+impl MinRole for ViewerRole {
+    const ROLE: Role = Role::Viewer;
+}
+/// Marker: role `dispatcher` or above.
+pub struct DispatcherRole;
+impl MinRole for DispatcherRole {
+    const ROLE: Role = Role::Dispatcher;
+}
+/// Marker: role `admin`.
+pub struct AdminRole;
+impl MinRole for AdminRole {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A verified caller with at least role `R`, checked before the body is read, so a caller
+/// without the right gets 401/403 whatever it sent.
+pub struct AtLeast<R: MinRole>(pub Identity, pub std::marker::PhantomData<R>);
+
+impl<R: MinRole> FromRequestParts<App> for AtLeast<R> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, app).await?;
+        caller.require(R::ROLE)?;
+        Ok(Self(caller.0, std::marker::PhantomData))
+    }
+}
+
+/// Role `viewer` or above.
+pub type Viewer = AtLeast<ViewerRole>;
+/// Role `dispatcher` or above.
+pub type Dispatcher = AtLeast<DispatcherRole>;
+/// Role `admin`.
+pub type Admin = AtLeast<AdminRole>;

@@ -4,6 +4,8 @@
 //! message}}`; the health endpoints and `/metrics` answer bare.
 
 mod extract;
+mod fleet;
+mod kpi;
 mod notifications;
 mod ops;
 
@@ -22,6 +24,11 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/connections", get(ops::connections))
         .route("/api/users", get(ops::list_users).post(ops::upsert_user))
+        .route("/api/vehicles", get(fleet::list).post(fleet::upsert))
+        .route("/api/vehicles/{id}/locations", post(fleet::locations))
+        .route("/api/vehicles/{id}/status", post(fleet::status))
+        .route("/api/vehicles/{id}/emergency", post(fleet::emergency))
+        .route("/api/kpis/{module_key}", post(kpi::report))
         .route("/api/notifications", post(notifications::send))
         .route(
             "/api/notifications/broadcast",

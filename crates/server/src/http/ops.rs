@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opsdeck_protocol::admin::{Health, SocketHealth, SocketLayerHealth, UpsertUser};
-use opsdeck_protocol::{ErrorCode, ProtocolError, Role, Validate};
+use opsdeck_protocol::{ErrorCode, ProtocolError, Validate};
 
-use super::extract::{ApiError, Body, Caller, ok};
+use super::extract::{Admin, ApiError, Body, ok};
 use crate::handlers::admin;
 use crate::metrics::{self, Gauges};
 use crate::state::App;
@@ -62,19 +62,11 @@ pub(super) async fn metrics(
         .into_response())
 }
 
-pub(super) async fn connections(
-    State(app): State<App>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    caller.require(Role::Admin)?;
+pub(super) async fn connections(State(app): State<App>, _: Admin) -> Result<Response, ApiError> {
     Ok(ok(admin::socket_infos(&app)).into_response())
 }
 
-pub(super) async fn list_users(
-    State(app): State<App>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    caller.require(Role::Admin)?;
+pub(super) async fn list_users(State(app): State<App>, _: Admin) -> Result<Response, ApiError> {
     let mut users = app.store.list_users().await?;
     for u in &mut users {
         u.online = app.presence.is_online(&u.id);
@@ -84,10 +76,9 @@ pub(super) async fn list_users(
 
 pub(super) async fn upsert_user(
     State(app): State<App>,
-    caller: Caller,
+    _: Admin,
     Body(req): Body<UpsertUser>,
 ) -> Result<Response, ApiError> {
-    caller.require(Role::Admin)?;
     req.validate().map_err(ProtocolError::from)?;
     let created = app.store.upsert_user(&req.id, &req.name, req.role).await?;
     app.forget_user(&req.id);

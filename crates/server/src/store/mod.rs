@@ -3,6 +3,9 @@
 //! One pool for the whole server. Writes that must be durable before an emit (notifications)
 //! commit before the handler emits. SQLite serialises writers, so the pool is small.
 
+pub mod alerts;
+pub mod fleet;
+pub mod kpis;
 pub mod notifications;
 pub mod users;
 
