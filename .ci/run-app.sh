@@ -1,37 +1,23 @@
 #!/usr/bin/env bash
-# The README's run command. Until the desktop app lands it starts the headless server with a
-# persistent database under .opsdeck/, and prints a viewer and an admin token to connect with.
+# The README's run command: builds and opens the Opsdeck desktop app, which starts its
+# embedded server with the simulator (200 vehicles around Riyadh, six KPI modules).
+# Without a display it runs under Xvfb and saves a screenshot to .opsdeck/screenshot.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --quiet -p opsdeck-server
-bin=target/debug/opsdeck-server
+(cd ui && npm run build >/dev/null)
+cargo build --quiet -p opsdeck
 
-data=.opsdeck
-mkdir -p "$data"
-if [ -z "${JWT_SECRET:-}" ]; then
-  [ -s "$data/jwt-secret" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n=' > "$data/jwt-secret")
-  JWT_SECRET=$(cat "$data/jwt-secret")
+echo "Opsdeck: embedded server on ${OPSDECK_LISTEN:-127.0.0.1:4700}; close the window (or Ctrl-C) to stop."
+if [ -n "${DISPLAY:-}" ]; then
+  exec bash .ci/desktop-env.sh target/debug/opsdeck
 fi
-export JWT_SECRET
-listen=${OPSDECK_LISTEN:-127.0.0.1:4000}
-
-viewer=$("$bin" token --sub viewer --role viewer --name "Demo Viewer" --ttl 7d)
-admin=$("$bin" token --sub admin --role admin --name "Demo Admin" --ttl 7d)
-cat <<MSG
-
-Opsdeck server on http://$listen  (database $data/opsdeck.db; Ctrl-C stops it)
-
-viewer token: $viewer
-
-admin token:  $admin
-
-Connect with socket.io-client:
-  io("http://$listen", { auth: { token: "<token>" } })
-Health:  curl http://$listen/api/health
-Users:   curl -H "Authorization: Bearer <admin token>" http://$listen/api/users
-
-MSG
-exec "$bin" serve --listen "$listen" --db "$data/opsdeck.db"
+mkdir -p .opsdeck
+echo "No display: running under Xvfb; a screenshot is saved to .opsdeck/screenshot.png after 20 s."
+exec bash .ci/desktop-env.sh bash -c '
+  target/debug/opsdeck & app=$!
+  trap "kill $app 2>/dev/null" INT TERM
+  (sleep 20 && import -window root .opsdeck/screenshot.png && echo "screenshot: .opsdeck/screenshot.png") &
+  wait $app'

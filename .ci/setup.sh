@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(build-essential pkg-config libssl-dev ca-certificates curl)
+APT_PACKAGES=(
+  build-essential pkg-config libssl-dev ca-certificates curl
+  # the desktop app (Tauri 2 on WebKitGTK 4.1) and its headless test environment
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools imagemagick
+)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -31,8 +36,16 @@ if ! command -v cargo >/dev/null 2>&1; then
   fi
 fi
 
-# JS test packages (socket.io-client), from the lock file.
-if [ ! -d tests/js/node_modules/socket.io-client ]; then
-  echo "setup: installing JS test packages"
-  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+# Node packages, from their lock files: the UI, the socket.io-client suite, the e2e suite.
+for dir in ui tests/js tests/e2e; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: installing node packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+# WebDriver front for the desktop app (prebuilt WebKitWebDriver comes from webkit2gtk-driver).
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --quiet
 fi

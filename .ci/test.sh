@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: every Rust test (unit and integration, against the real server)
-# and the socket.io-client suite against the real opsdeck-server binary.
+# The README's test command: the UI's unit tests, every Rust test (unit and integration,
+# against the real server), the socket.io-client suite against the real opsdeck-server, and
+# the end-to-end tests of the real desktop app (Xvfb + tauri-driver).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source .ci/setup.sh || exit 1
@@ -8,6 +9,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 logs=$(mktemp -d)
 status=0
+
+echo "== ui: unit tests and build"
+(cd ui && npm test 2>&1) | tee "$logs/ui.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+(cd ui && npm run build >/dev/null) || { echo "ui build failed"; exit 1; }
 
 echo "== cargo test (workspace)"
 cargo build --workspace --all-targets --quiet || exit 1
@@ -19,13 +25,26 @@ export OPSDECK_SERVER_BIN="$PWD/target/debug/opsdeck-server"
 (cd tests/js && npm test 2>&1) | tee "$logs/js.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-rust_pass=$(grep -o '[0-9]* passed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}')
-rust_fail=$(grep -o '[0-9]* failed' "$logs/cargo.log" | awk '{s+=$1} END {print s+0}')
-js_pass=$(grep -E '^ℹ pass [0-9]+' "$logs/js.log" | awk '{print $3}' | tail -1)
-js_fail=$(grep -E '^ℹ fail [0-9]+' "$logs/js.log" | awk '{print $3}' | tail -1)
-js_pass=${js_pass:-0}
-js_fail=${js_fail:-0}
-[ "$js_pass" -gt 0 ] || status=1
-echo "rust: $rust_pass passed, $rust_fail failed; js: $js_pass passed, $js_fail failed"
-echo "$((rust_pass + js_pass)) passed, $((rust_fail + js_fail)) failed"
+echo "== desktop app end to end (tests/e2e)"
+export OPSDECK_APP_BIN="$PWD/target/debug/opsdeck"
+(cd tests/e2e && bash ../../.ci/desktop-env.sh npm test 2>&1) | tee "$logs/e2e.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+sum() { grep -o "[0-9]* $1" "$2" | awk '{s+=$1} END {print s+0}'; }
+node_count() { grep -E "^ℹ $1 [0-9]+" "$2" | awk '{print $3}' | tail -1; }
+ui_pass=$(grep -E "^\s+Tests\s+" "$logs/ui.log" | grep -o "[0-9]* passed" | awk '{print $1}' | tail -1)
+ui_fail=$(grep -E "^\s+Tests\s+" "$logs/ui.log" | grep -o "[0-9]* failed" | awk '{print $1}' | tail -1)
+rust_pass=$(sum passed "$logs/cargo.log")
+rust_fail=$(sum failed "$logs/cargo.log")
+js_pass=$(node_count pass "$logs/js.log")
+js_fail=$(node_count fail "$logs/js.log")
+e2e_pass=$(node_count pass "$logs/e2e.log")
+e2e_fail=$(node_count fail "$logs/e2e.log")
+for v in ui_pass ui_fail js_pass js_fail e2e_pass e2e_fail; do
+  [ -n "${!v}" ] || printf -v "$v" 0
+done
+[ "$js_pass" -gt 0 ] && [ "$e2e_pass" -gt 0 ] && [ "$ui_pass" -gt 0 ] || status=1
+echo "ui: $ui_pass passed, $ui_fail failed; rust: $rust_pass passed, $rust_fail failed;" \
+  "js: $js_pass passed, $js_fail failed; e2e: $e2e_pass passed, $e2e_fail failed"
+echo "$((ui_pass + rust_pass + js_pass + e2e_pass)) passed, $((ui_fail + rust_fail + js_fail + e2e_fail)) failed"
 exit $status

@@ -3,7 +3,8 @@
 // - startServer(options): spawns `opsdeck-server serve` on an ephemeral port with a temp db,
 //   waits for its "listening" line, captures stderr (printed only when a test fails).
 // - sign / token: HS256 JWTs signed with node:crypto (so tests can also craft bad ones).
-// - connect / connectAdmin / connectRefused: clients with every wait bounded by a timeout.
+// - connect / connectAdmin / connectRefused: clients with every wait bounded by a timeout;
+//   track(socket) registers a socket a test built itself with io().
 // - once / ack / collect / settle: event helpers that never hang.
 // - http: fetch wrapper returning {status, headers, body}.
 // - test wrapper `it` that dumps the stderr of the servers involved when a test fails.
@@ -302,6 +303,15 @@ export async function connectRefused(server, who, { nsp = '/', timeout = DEFAULT
     socket.close();
     liveSockets.delete(socket);
   }
+}
+
+/**
+ * Registers a socket created with `io()` directly (the reference documents' clients build their
+ * own, with their own options), so that `closeSockets()` closes it too. Returns the socket.
+ */
+export function track(socket) {
+  liveSockets.add(socket);
+  return socket;
 }
 
 /** Closes every socket opened through this module (use in afterEach). */

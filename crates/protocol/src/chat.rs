@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::id_ref::id_ref;
-use crate::identity::{Sender, UserRef};
+use crate::identity::UserRef;
 use crate::validate::{self, Validate, ValidationError};
-use crate::{Role, Timestamp};
+use crate::{ErrorCode, ProtocolError, Role, Timestamp};
 
 /// Longest message text, in characters.
 pub const MAX_TEXT: usize = 4000;
@@ -32,6 +32,14 @@ pub fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or("")
 }
 
+/// The words of a display name after the first, single-spaced; empty for a one-word name.
+pub fn last_name(name: &str) -> String {
+    name.split_whitespace()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 id_ref!(
     RoomRef,
     room_id,
@@ -39,29 +47,42 @@ id_ref!(
     "`room:join` / `room:leave` (and `joinRoom` / `leaveRoom`, §9): the room."
 );
 
-/// A room member as `room:userJoined` shows it.
+/// A user as chat shows them: `room:userJoined`'s `user`, the `sender` of a message and the
+/// `createdBy` of a room. `{id, name}` as everywhere, plus the study-room document's (seed 002)
+/// `socket.user` fields: its clients show `firstName` / `lastName` (split from `name`) and may
+/// look at `role`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct RoomUser {
+pub struct ChatUser {
     /// User id.
     pub id: String,
     /// Display name.
     pub name: String,
     /// Role.
     pub role: Role,
-    /// First word of `name`, for clients of the study-room document (seed 002), which show
-    /// `user.firstName`.
+    /// First word of `name` ([`first_name`]).
     pub first_name: String,
+    /// The rest of `name` ([`last_name`]); empty for a one-word name.
+    pub last_name: String,
 }
 
-impl From<&UserRef> for RoomUser {
-    fn from(u: &UserRef) -> Self {
+impl ChatUser {
+    /// The chat view of user `id` named `name`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, role: Role) -> Self {
+        let name = name.into();
         Self {
-            id: u.id.clone(),
-            name: u.name.clone(),
-            role: u.role,
-            first_name: first_name(&u.name).to_owned(),
+            id: id.into(),
+            first_name: first_name(&name).to_owned(),
+            last_name: last_name(&name),
+            name,
+            role,
         }
+    }
+}
+
+impl From<&UserRef> for ChatUser {
+    fn from(u: &UserRef) -> Self {
+        Self::new(u.id.clone(), u.name.clone(), u.role)
     }
 }
 
@@ -72,7 +93,7 @@ pub struct RoomUserJoined {
     /// The room.
     pub room_id: String,
     /// Who joined.
-    pub user: RoomUser,
+    pub user: ChatUser,
 }
 
 /// `room:userLeft`, to the others in the room.
@@ -98,7 +119,15 @@ pub struct ChatRoom {
     /// Public rooms admit anyone; private ones only their members.
     pub is_public: bool,
     /// Who created it.
-    pub created_by: Sender,
+    pub created_by: ChatUser,
+}
+
+/// `room:join` ack result (and of `conversation:join` / `joinRoom`): the room joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomJoined {
+    /// The room, created (public) if the id was new.
+    pub room: ChatRoom,
 }
 
 /// Body of `POST /api/rooms`.
@@ -151,6 +180,16 @@ impl Validate for AddRoomMembers {
     }
 }
 
+/// Data of `POST /api/rooms/{id}/members`: the users that were not members before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomMembersAdded {
+    /// The room.
+    pub room_id: String,
+    /// Newly added members, in request order.
+    pub added: Vec<String>,
+}
+
 /// `message:send` `{roomId, text}`. The handler decodes
 /// [`crate::compat::MessageSendAny`], which also accepts `{conversationId, content}` (§9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -186,7 +225,7 @@ pub struct MessageReceived {
     /// The room.
     pub room_id: String,
     /// Who sent it.
-    pub sender: Sender,
+    pub sender: ChatUser,
     /// The text.
     pub text: String,
     /// When it was stored.
@@ -217,7 +256,7 @@ pub struct DmReceived {
     /// Message id.
     pub id: String,
     /// Who sent it.
-    pub sender: Sender,
+    pub sender: ChatUser,
     /// Who it is for.
     pub recipient_id: String,
     /// The text.
@@ -226,16 +265,33 @@ pub struct DmReceived {
     pub created_at: Timestamp,
 }
 
-/// `dm:error`: how `dm:send` reports failures (instead of `error`).
+/// `dm:error`: how `dm:send` reports failures (instead of `error`). The study-room document
+/// (seed 002) reads `message`; `code` is the §2 code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DmError {
     /// E.g. [`DmError::RECIPIENT_NOT_FOUND`].
     pub message: String,
+    /// Machine-readable code (`not_found` for an unknown recipient).
+    pub code: ErrorCode,
 }
 
 impl DmError {
     /// The message for an unknown recipient, as the study-room document (seed 002) words it.
     pub const RECIPIENT_NOT_FOUND: &'static str = "Recipient not found";
+
+    /// The error for an unknown recipient.
+    pub fn recipient_not_found() -> ProtocolError {
+        ProtocolError::not_found(Self::RECIPIENT_NOT_FOUND)
+    }
+}
+
+impl From<&ProtocolError> for DmError {
+    fn from(e: &ProtocolError) -> Self {
+        Self {
+            message: e.message.clone(),
+            code: e.code,
+        }
+    }
 }
 
 /// `typing:start` / `typing:stop` `{roomId}`. The handler decodes
@@ -358,7 +414,7 @@ pub struct ChatMessage {
     #[ts(optional)]
     pub recipient_id: Option<String>,
     /// Who sent it.
-    pub sender: Sender,
+    pub sender: ChatUser,
     /// The text.
     pub text: String,
     /// When it was stored.
@@ -427,8 +483,8 @@ impl From<PostMessage> for DmSend {
     }
 }
 
-/// `newMessage` to the receiver of `POST /api/messages` (the chat module document, seed 004),
-/// and an item of `missedMessages` (§9).
+/// `newMessage` to the receiver of a direct message (`POST /api/messages` in the chat module
+/// document, seed 004; any other naming of a DM too), and an item of `missedMessages` (§9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewMessage {
@@ -444,160 +500,17 @@ pub struct NewMessage {
     pub timestamp: Timestamp,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn study_room_client_payloads() {
-        // seed 002: socket.emit('room:join', roomId) with a bare id
-        let r: RoomRef = serde_json::from_value(json!("room-42")).unwrap();
-        assert_eq!(r.id(), "room-42");
-        assert!(r.validate().is_ok());
-        let o: RoomRef = serde_json::from_value(json!({"roomId": "room-42"})).unwrap();
-        assert_eq!(
-            o,
-            RoomRef::Object {
-                room_id: "room-42".into()
-            }
-        );
-        assert_eq!(chat_room(r.id()), "room:room-42");
-
-        let m: MessageSend =
-            serde_json::from_value(json!({"roomId": "room-42", "text": "hello"})).unwrap();
-        assert!(m.validate().is_ok());
-        let d: DmSend = serde_json::from_value(json!({"recipientId": "u2", "text": "hi"})).unwrap();
-        assert!(d.validate().is_ok());
-        let t: TypingRequest = serde_json::from_value(json!({"roomId": "room-42"})).unwrap();
-        assert!(t.validate().is_ok());
-        // seed 002 createRoom reads { name, description, isPublic } from the body
-        let c: CreateRoom = serde_json::from_value(
-            json!({"name": "Algebra", "description": "Study group", "isPublic": true}),
-        )
-        .unwrap();
-        assert!(c.validate().is_ok());
-    }
-
-    #[test]
-    fn text_lengths() {
-        let m = |text: String| MessageSend {
-            room_id: "r".into(),
-            text,
-        };
-        assert!(m(String::new()).validate().is_err());
-        assert!(m("é".repeat(MAX_TEXT)).validate().is_ok());
-        assert!(m("x".repeat(MAX_TEXT + 1)).validate().is_err());
-        let d = DmSend {
-            recipient_id: "u2".into(),
-            text: String::new(),
-        };
-        assert!(d.validate().is_err());
-    }
-
-    #[test]
-    fn read_receipt_accepts_seed_003_sender_id() {
-        // seed 003: socket.emit('message:read', { messageId, senderId })
-        let r: MarkMessageRead =
-            serde_json::from_value(json!({"messageId": "msg-123", "senderId": "user-456"}))
-                .unwrap();
-        assert!(r.validate().is_ok());
-        let bare: MarkMessageRead = serde_json::from_value(json!({"messageId": "m1"})).unwrap();
-        assert_eq!(bare.sender_id, None);
-        let receipt = serde_json::to_value(MessageRead {
-            message_id: "m1".into(),
-            read_by: "u2".into(),
-        })
-        .unwrap();
-        assert_eq!(receipt, json!({"messageId": "m1", "readBy": "u2"}));
-    }
-
-    #[test]
-    fn history_requests() {
-        let h = |v| serde_json::from_value::<MessageHistoryRequest>(v).unwrap();
-        assert!(h(json!({"roomId": "r1"})).validate().is_ok());
-        assert!(h(json!({"peerId": "u2", "limit": 200})).validate().is_ok());
-        assert!(h(json!({"peerId": "u2", "limit": 201})).validate().is_err());
-        assert!(h(json!({})).validate().is_err());
-        assert!(
-            h(json!({"roomId": "r1", "peerId": "u2"}))
-                .validate()
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn rooms_and_members() {
-        let c = |v| serde_json::from_value::<CreateRoom>(v).unwrap();
-        assert!(c(json!({"name": "", "isPublic": true})).validate().is_err());
-        assert!(
-            c(json!({"name": "R", "isPublic": false, "members": ["u1", "bad id"]}))
-                .validate()
-                .is_err()
-        );
-        assert!(serde_json::from_value::<CreateRoom>(json!({"name": "R"})).is_err());
-        let a = |v| serde_json::from_value::<AddRoomMembers>(v).unwrap();
-        assert!(a(json!({"userIds": ["u1", "u2"]})).validate().is_ok());
-        assert!(a(json!({"userIds": []})).validate().is_err());
-    }
-
-    #[test]
-    fn outgoing_shapes() {
-        let created = serde_json::to_value(ChatRoom {
-            id: "r1".into(),
-            name: "Algebra".into(),
-            description: None,
-            is_public: true,
-            created_by: Sender {
-                id: "u1".into(),
-                name: "Ada Lovelace".into(),
-            },
-        })
-        .unwrap();
-        assert_eq!(
-            created,
-            json!({"id": "r1", "name": "Algebra", "description": null, "isPublic": true,
-                   "createdBy": {"id": "u1", "name": "Ada Lovelace"}})
-        );
-        let user = RoomUser::from(&UserRef {
-            id: "u1".into(),
-            name: "Ada Lovelace".into(),
-            role: Role::Viewer,
-        });
-        assert_eq!(user.first_name, "Ada");
-        assert_eq!(first_name("  "), "");
-        let typing = serde_json::to_value(TypingUpdate {
-            room_id: "r1".into(),
-            user_id: "u1".into(),
-            first_name: "Ada".into(),
-            is_typing: true,
-        })
-        .unwrap();
-        assert_eq!(
-            typing,
-            json!({"roomId": "r1", "userId": "u1", "firstName": "Ada", "isTyping": true})
-        );
-    }
-
-    #[test]
-    fn post_message_from_seed_004() {
-        // seed 004: const { receiverId, text } = req.body
-        let p: PostMessage =
-            serde_json::from_value(json!({"receiverId": "user_123", "text": "Hey"})).unwrap();
-        assert!(p.validate().is_ok());
-        let dm = DmSend::from(p);
-        assert_eq!(dm.recipient_id, "user_123");
-        // the receiver gets newMessage { id, senderId, text, timestamp, ... }
-        let n = serde_json::to_value(NewMessage {
-            id: "m1".into(),
-            sender_id: "u1".into(),
-            receiver_id: "user_123".into(),
-            text: "Hey".into(),
-            timestamp: "2026-02-04T10:30:00Z".parse().unwrap(),
-        })
-        .unwrap();
-        for k in ["id", "senderId", "receiverId", "text", "timestamp"] {
-            assert!(n.get(k).is_some(), "{k}");
-        }
-    }
+/// Body of a `POST /api/messages` success: `{success: true, data}` as every endpoint, plus the
+/// same message as `message`, where the chat module document (seed 004) answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PostedMessage {
+    /// Always `true`.
+    pub success: bool,
+    /// The stored message.
+    pub data: NewMessage,
+    /// The same message, for clients of seed 004.
+    pub message: NewMessage,
 }
+
+#[cfg(test)]
+mod tests;

@@ -245,10 +245,16 @@ impl From<SendMessageToRoom> for MessageSend {
     }
 }
 
-/// `newRoomMessage`, to the others in the room.
+/// `newRoomMessage`, to the others in the room. The chat module document (seed 004) sends
+/// `{userId, message, timestamp}`; `id` and `roomId` are added so a client in several rooms
+/// can tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewRoomMessage {
+    /// Message id.
+    pub id: String,
+    /// The room.
+    pub room_id: String,
     /// The sender's user id.
     pub user_id: String,
     /// The text.
@@ -333,9 +339,18 @@ pub struct ConversationTypingNotice {
     pub conversation_id: String,
 }
 
-/// `missedMessages`: the bare array of direct messages not yet delivered to the caller.
+/// `missedMessages`: the bare array of direct messages not yet delivered to the caller, oldest
+/// first. Emit the inner `Vec` (socketioxide drops the event name of a newtype around a
+/// sequence); this type exists for the bindings and for decoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MissedMessages(pub Vec<NewMessage>);
+
+/// `requestMissedMessages` ack result: the same messages as `missedMessages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MissedMessageList {
+    /// Oldest first; they count as delivered from now on.
+    pub messages: Vec<NewMessage>,
+}
 
 #[cfg(test)]
 mod tests {
@@ -440,6 +455,8 @@ mod tests {
 
         // seed 004 clients destructure { userId, message, timestamp } and { userId, isTyping }
         let n = serde_json::to_value(NewRoomMessage {
+            id: "m1".into(),
+            room_id: "room_123".into(),
             user_id: "u1".into(),
             message: "Hello".into(),
             timestamp: "2026-02-04T10:30:00Z".parse().unwrap(),
@@ -447,7 +464,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             n,
-            json!({"userId": "u1", "message": "Hello", "timestamp": "2026-02-04T10:30:00Z"})
+            json!({"id": "m1", "roomId": "room_123", "userId": "u1", "message": "Hello",
+                   "timestamp": "2026-02-04T10:30:00Z"})
         );
         let u = serde_json::to_value(UserTyping {
             user_id: "u1".into(),

@@ -197,8 +197,8 @@ pub struct SendResult {
     pub recipients: u64,
 }
 
-/// `notification:mark-read`: `{notificationId}` or the bare id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// `notification:mark-read`: `{notificationId}` or the bare id; other fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(untagged)]
 pub enum MarkRead {
     /// `{notificationId}`.
@@ -209,6 +209,25 @@ pub enum MarkRead {
     },
     /// The bare id.
     Bare(String),
+}
+
+// By hand, through a private twin: ts-rs cannot parse `deny_unknown_fields` on an enum.
+impl<'de> Deserialize<'de> for MarkRead {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, deny_unknown_fields)]
+        enum Wire {
+            Object {
+                #[serde(rename = "notificationId")]
+                notification_id: String,
+            },
+            Bare(String),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Object { notification_id } => Self::Object { notification_id },
+            Wire::Bare(id) => Self::Bare(id),
+        })
+    }
 }
 
 impl MarkRead {

@@ -124,7 +124,9 @@ fn export_all(c: &mut Collector<'_>) {
     );
     export!(
         chat::RoomRef,
-        chat::RoomUser,
+        chat::ChatUser,
+        chat::RoomJoined,
+        chat::RoomMembersAdded,
         chat::RoomUserJoined,
         chat::RoomUserLeft,
         chat::ChatRoom,
@@ -145,6 +147,7 @@ fn export_all(c: &mut Collector<'_>) {
         chat::MessageHistory,
         chat::PostMessage,
         chat::NewMessage,
+        chat::PostedMessage,
     );
     export!(
         compat::ConversationRef,
@@ -163,6 +166,7 @@ fn export_all(c: &mut Collector<'_>) {
         compat::TypingRequestAny,
         compat::ConversationTypingNotice,
         compat::MissedMessages,
+        compat::MissedMessageList,
     );
     export!(
         admin::Stats,

@@ -10,6 +10,7 @@
 //! - `fleet/`: vehicles, trips, geofences, tracking fan-out, batched history writes.
 //! - `kpi/`: KPI modules, thresholds, coalesced `kpi:update` / `dashboard:update`.
 //! - `alerts.rs`: stored alerts ([`alerts::raise`]) and the last-hour count.
+//! - `chat/`: rooms, messages, DMs and the naming table of the reference backends' events.
 //! - `domain/`: pure logic without sockets (presence transitions, rate limiting, cursors).
 //! - `store/`: SQLite through sqlx, migrations in `migrations/`.
 //! - `http/`: REST, health, Prometheus metrics.
@@ -19,6 +20,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod chat;
 pub mod cli;
 pub mod config;
 mod demo;

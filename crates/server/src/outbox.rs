@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
 
 use crate::metrics::Counters;
 use crate::state::App;
@@ -29,6 +30,36 @@ fn size_of<T: Serialize + ?Sized>(data: &T) -> u64 {
 }
 
 impl App {
+    /// The main namespace; `None` once the server is closing (socketioxide panics on
+    /// `io.to(..)` after `close()`, and tickers or in-flight handlers may still run then).
+    pub fn main_ns(&self) -> Option<BroadcastOperators> {
+        self.io().of("/")
+    }
+
+    /// Sockets of the main namespace in any of `rooms`.
+    pub fn room_size(&self, rooms: Vec<String>) -> usize {
+        self.main_ns().map_or(0, |ns| ns.to(rooms).sockets().len())
+    }
+
+    /// Every socket of the main namespace.
+    pub fn main_sockets(&self) -> Vec<SocketRef> {
+        self.main_ns().map(|ns| ns.sockets()).unwrap_or_default()
+    }
+
+    /// Rooms in use on the main namespace.
+    pub async fn main_rooms(&self) -> Vec<String> {
+        match self.main_ns() {
+            Some(ns) => ns
+                .rooms()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.to_string())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     fn count_out<T: Serialize + ?Sized>(&self, recipients: usize, data: &T) {
         if recipients == 0 {
             return;
@@ -57,8 +88,40 @@ impl App {
         if rooms.is_empty() {
             return;
         }
-        let n = self.io().to(rooms.clone()).sockets().len();
-        if let Err(e) = self.io().to(rooms).emit(event, data).await {
+        let n = self.room_size(rooms.clone());
+        let Some(ns) = self.main_ns() else {
+            return;
+        };
+        if let Err(e) = ns.to(rooms).emit(event, data).await {
+            tracing::debug!(event, error = %e, "broadcast partly failed");
+        }
+        self.count_out(n, data);
+    }
+
+    /// Emits to every socket in any of `to` but in none of `except`; with `from`, not to that
+    /// socket either (Socket.IO's `socket.to(room)`). One broadcast, each socket once.
+    pub async fn emit_group<T: Serialize + ?Sized>(
+        &self,
+        from: Option<&SocketRef>,
+        to: Vec<String>,
+        except: Vec<String>,
+        event: &str,
+        data: &T,
+    ) {
+        if to.is_empty() {
+            return;
+        }
+        let ops = || match from {
+            Some(s) => Some(s.to(to.clone()).except(except.clone())),
+            None => self
+                .main_ns()
+                .map(|ns| ns.to(to.clone()).except(except.clone())),
+        };
+        let n = ops().map_or(0, |o| o.sockets().len());
+        let Some(ops) = ops().filter(|_| n > 0) else {
+            return;
+        };
+        if let Err(e) = ops.emit(event, data).await {
             tracing::debug!(event, error = %e, "broadcast partly failed");
         }
         self.count_out(n, data);
@@ -71,8 +134,14 @@ impl App {
         event: &str,
         data: &T,
     ) {
-        let n = self.io().broadcast().except(except.clone()).sockets().len();
-        if let Err(e) = self.io().broadcast().except(except).emit(event, data).await {
+        let Some(ns) = self.main_ns() else {
+            return;
+        };
+        let n = ns.except(except.clone()).sockets().len();
+        let Some(ns) = self.main_ns() else {
+            return;
+        };
+        if let Err(e) = ns.except(except).emit(event, data).await {
             tracing::debug!(event, error = %e, "broadcast partly failed");
         }
         self.count_out(n, data);

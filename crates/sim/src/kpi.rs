@@ -344,7 +344,12 @@ mod tests {
             let samples = reports.iter().flat_map(|r| r.kpis.iter());
             for (i, (s, spec)) in samples.zip(&specs).enumerate() {
                 assert!(s.value.is_finite());
-                assert!(s.value >= spec.min && s.value <= spec.max, "{} {}", s.key, s.value);
+                assert!(
+                    s.value >= spec.min && s.value <= spec.max,
+                    "{} {}",
+                    s.key,
+                    s.value
+                );
                 let sev = severity(spec, s.value);
                 worst[i] = worst[i].max(sev);
                 time_unhealthy += usize::from(sev > 0);
@@ -371,7 +376,10 @@ mod tests {
                 for s in r.kpis {
                     let t = s.trend.unwrap();
                     assert!(t.ends_with('%'));
-                    assert!(t == "0.0%" || t.starts_with('+') || t.starts_with('-'), "{t}");
+                    assert!(
+                        t == "0.0%" || t.starts_with('+') || t.starts_with('-'),
+                        "{t}"
+                    );
                 }
             }
         }

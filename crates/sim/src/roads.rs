@@ -229,7 +229,10 @@ impl RoadNetwork {
             junction[usize::from(g)] = Junction::Interchange;
         }
 
-        assert!(pos.len() <= usize::from(NodeId::MAX), "road network too big");
+        assert!(
+            pos.len() <= usize::from(NodeId::MAX),
+            "road network too big"
+        );
         let mut directed: Vec<(NodeId, Edge)> = Vec::with_capacity(links.len() * 2);
         for (a, b, class) in links {
             let (ax, ay) = pos[usize::from(a)];
@@ -331,7 +334,11 @@ impl RoadNetwork {
         let u = (h % 1000) as f32 / 1000.0;
         let (pa, pb) = (self.position(a), self.position(b));
         let mid = ((pa.0 + pb.0) / 2.0).hypot((pa.1 + pb.1) / 2.0);
-        let centre = if mid < 0.35 * self.radius_m { 0.85 } else { 1.0 };
+        let centre = if mid < 0.35 * self.radius_m {
+            0.85
+        } else {
+            1.0
+        };
         ((0.65 + 0.35 * u) * centre).max(0.55)
     }
 

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use opsdeck_protocol::fleet::{
-    EmergencyRaise, GeofenceCreate, LocationReport, VehicleStatus, VehicleStatusReport,
-    VehicleUpsert,
+    EmergencyRaise, GeofenceCreate, VehicleStatus, VehicleStatusReport, VehicleUpsert,
 };
 use opsdeck_protocol::kpi::KpiThreshold;
 use rand::{Rng, SeedableRng};
@@ -22,9 +21,9 @@ use crate::incidents::{self, EmergencyKind};
 use crate::kpi::{self, KpiBoard};
 use crate::places::{PlaceKind, Places};
 use crate::registry::{self, Identity};
-use crate::roads::{NodeId, RoadNetwork, Router};
-use crate::trips::{self, PUMP_L_PER_S, World, round6};
-use crate::vehicle::{Errand, Mode, Vehicle};
+use crate::roads::{RoadNetwork, Router};
+use crate::trips::{self, PUMP_L_PER_S, World};
+use crate::vehicle::{self, Errand, Mode, Vehicle};
 use crate::{SimConfig, SimError, SimEvent};
 
 /// How often each vehicle reports its position unless told otherwise.
@@ -94,11 +93,13 @@ fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
-fn secs(s: f64) -> u64 {
+/// Seconds to simulation microseconds.
+pub(crate) fn secs(s: f64) -> u64 {
     (s * 1e6) as u64
 }
 
-fn round1(v: f64) -> f64 {
+/// Rounds to one decimal.
+pub(crate) fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
@@ -119,7 +120,10 @@ fn check(config: &SimConfig) -> Result<(), SimError> {
         ));
     }
     if config.vehicles > 1_000_000 {
-        return bad(format!("at most 1,000,000 vehicles, got {}", config.vehicles));
+        return bad(format!(
+            "at most 1,000,000 vehicles, got {}",
+            config.vehicles
+        ));
     }
     Ok(())
 }
@@ -145,15 +149,8 @@ impl Sim {
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                let mut v = spawn(
-                    i,
-                    id,
-                    &net,
-                    &places,
-                    &depots,
-                    &destinations,
-                    &mut fleet_rng,
-                );
+                let mut v =
+                    vehicle::spawn(i, id, &net, &places, &depots, &destinations, &mut fleet_rng);
                 v.next_report = gps_rng.random_range(0..interval_us);
                 v
             })
@@ -234,7 +231,9 @@ impl Sim {
     /// Sets the report rate per vehicle in Hz (`1 / interval`).
     pub fn set_report_hz(&mut self, hz: f64) -> Result<(), SimError> {
         if !(hz.is_finite() && hz > 0.0) {
-            return Err(SimError::Config(format!("report rate must be > 0, got {hz}")));
+            return Err(SimError::Config(format!(
+                "report rate must be > 0, got {hz}"
+            )));
         }
         self.set_report_interval(Duration::from_secs_f64((1.0 / hz).min(3600.0)))
     }
@@ -354,7 +353,7 @@ impl Sim {
             }
             push_status(v, id, out);
             if t >= v.next_report {
-                out.push(SimEvent::Location(report(
+                out.push(SimEvent::Location(vehicle::report(
                     v,
                     id,
                     &world,
@@ -370,7 +369,12 @@ impl Sim {
         if let Some(board) = &mut self.kpis
             && t >= self.next_kpi
         {
-            out.extend(board.update(&mut self.kpi_rng).into_iter().map(SimEvent::Kpi));
+            out.extend(
+                board
+                    .update(&mut self.kpi_rng)
+                    .into_iter()
+                    .map(SimEvent::Kpi),
+            );
             self.next_kpi += KPI_INTERVAL.as_micros() as u64;
         }
     }
@@ -411,88 +415,6 @@ impl Sim {
     }
 }
 
-/// Places vehicle `i` at the start: at its home depot, a landmark or a street corner, with
-/// fuel between a quarter and full, except every 16th (starting at V-0004) just above the
-/// 15% low-fuel line and every 50th (from V-0008) already below it, and a few in the workshop.
-fn spawn(
-    i: usize,
-    id: &Identity,
-    net: &RoadNetwork,
-    places: &Places,
-    depots: &[usize],
-    destinations: &[usize],
-    rng: &mut impl Rng,
-) -> Vehicle {
-    let home = (i % depots.len().max(1)) as u8;
-    let depot_node = depots.get(usize::from(home)).map(|&d| places.get(d).node);
-    let in_workshop = rng.random::<f64>() < 0.015;
-    let r: f64 = rng.random();
-    let node: NodeId = match depot_node {
-        Some(d) if in_workshop || r < 0.25 => d,
-        _ if r < 0.6 && !destinations.is_empty() => {
-            places
-                .get(destinations[rng.random_range(0..destinations.len())])
-                .node
-        }
-        _ => rng.random_range(0..net.grid_node_count()) as NodeId,
-    };
-    let tank_l = id.model.tank_l;
-    let l_per_100km = rng.random_range(id.model.min_l_per_100km..=id.model.max_l_per_100km);
-    let (fuel_pct, refuel_at, wake_s) = if i % 16 == 3 {
-        (
-            rng.random_range(15.2..16.5),
-            rng.random_range(8.0..13.0),
-            rng.random_range(0.0..60.0),
-        )
-    } else if i % 50 == 7 {
-        (
-            rng.random_range(11.0..14.5),
-            rng.random_range(15.0..20.0),
-            rng.random_range(0.0..120.0),
-        )
-    } else {
-        (
-            rng.random_range(25.0..95.0),
-            rng.random_range(10.0..22.0),
-            rng.random_range(0.0..300.0),
-        )
-    };
-    let (mode, wake_s) = if in_workshop {
-        (Mode::Servicing, rng.random_range(600.0..2700.0))
-    } else {
-        (Mode::Parked, wake_s)
-    };
-    Vehicle {
-        from: node,
-        to: node,
-        along: 0.0,
-        edge_len: 0.0,
-        heading: 90.0 * f32::from(rng.random_range(0u8..4)),
-        speed: 0.0,
-        cruise: 0.0,
-        end_speed: 0.0,
-        hold_s: 0.0,
-        hold_until: 0,
-        pace: rng.random_range(0.85..1.0),
-        accel: rng.random_range(1.2..2.2),
-        fuel_l: fuel_pct / 100.0 * tank_l,
-        tank_l,
-        l_per_m: l_per_100km / 100_000.0,
-        refuel_at,
-        fill_to: 95.0,
-        mode,
-        errand: Errand::None,
-        wake_at: secs(wake_s),
-        route: Vec::new(),
-        trips_left: rng.random_range(2..=8),
-        home,
-        incident: None,
-        repairing: false,
-        status: None,
-        next_report: 0,
-    }
-}
-
 /// The emergency phase is over: repair on the spot, or resume.
 fn end_halt(v: &mut Vehicle, rng: &mut impl Rng, t: u64) {
     let Some(kind) = v.incident else {
@@ -529,34 +451,85 @@ fn push_status(v: &mut Vehicle, id: &Identity, out: &mut Vec<SimEvent>) {
     }
 }
 
-/// A position report with GPS noise and the accuracy the receiver would claim.
-fn report(
-    v: &Vehicle,
-    id: &Identity,
-    world: &World<'_>,
-    rng: &mut impl Rng,
-    ts: DateTime<Utc>,
-) -> LocationReport {
-    let (x, y) = v.xy(world.net);
-    let accuracy = if rng.random::<f64>() < 0.04 {
-        rng.random_range(12.0..25.0)
-    } else {
-        rng.random_range(3.0..9.0)
-    };
-    let jitter = 2.5_f64;
-    let (lat, lng) = world.proj.to_lat_lng(
-        x + rng.random_range(-jitter..jitter),
-        y + rng.random_range(-jitter..jitter),
-    );
-    let heading = round1(f64::from(v.heading));
-    LocationReport {
-        vehicle_id: id.id.clone(),
-        lat: round6(lat),
-        lng: round6(lng),
-        speed: Some(round1(f64::from(v.speed) * 3.6).max(0.0)),
-        heading: Some(if heading >= 360.0 { 0.0 } else { heading }),
-        accuracy: Some(round1(accuracy)),
-        fuel_level: Some(round1(f64::from(v.fuel_pct()))),
-        ts: Some(ts),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opsdeck_protocol::Validate;
+
+    fn now() -> DateTime<Utc> {
+        "2026-02-19T06:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn an_emergency_halts_the_vehicle_until_it_recovers() {
+        let mut sim = Sim::new(SimConfig {
+            vehicles: 30,
+            kpis: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        sim.next_emergency = u64::MAX; // raised by hand below
+        sim.step(now(), Duration::from_secs(900));
+        let mut out = Vec::new();
+        while !out.iter().any(|e| matches!(e, SimEvent::Emergency(_))) {
+            sim.raise_emergency(&mut out);
+        }
+        let SimEvent::Emergency(raise) = &out[0] else {
+            panic!("{out:?}")
+        };
+        raise.validate().unwrap();
+        let id = raise.vehicle_id.clone();
+        let i = sim.ids.iter().position(|v| v.id == id).unwrap();
+        assert_eq!(sim.fleet[i].mode, Mode::Halted);
+        let mut statuses = Vec::new();
+        let mut positions = Vec::new();
+        let later = now() + TimeDelta::seconds(60);
+        for e in sim.step(later, Duration::from_secs(5 * 3600)) {
+            match e {
+                SimEvent::Status(s) if s.vehicle_id == id => statuses.push(s.status.unwrap()),
+                SimEvent::Location(r) if r.vehicle_id == id && r.speed == Some(0.0) => {
+                    positions.push((r.lat, r.lng));
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(statuses[0], VehicleStatus::Emergency, "{statuses:?}");
+        assert!(
+            statuses[1..]
+                .iter()
+                .any(|s| matches!(s, VehicleStatus::Idle | VehicleStatus::Active)),
+            "{} never recovered: {statuses:?}",
+            raise.kind
+        );
+        // While halted it stands still (within GPS noise) once stopped.
+        let (a, b) = (positions[5], positions[60]);
+        assert!(crate::geo::haversine_m(a, b) < 10.0);
+    }
+
+    #[test]
+    fn kpis_only() {
+        let mut sim = Sim::new(SimConfig {
+            vehicles: 0,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let events = sim.step(now(), Duration::from_secs(60));
+        // At the first sub-step, then every 5 s: t = 1, 5, 10, ..., 60.
+        assert_eq!(events.len(), 6 * 13);
+        assert!(events.iter().all(|e| e.vehicle_id().is_none()));
+        let mut quiet = Sim::new(SimConfig {
+            vehicles: 0,
+            kpis: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(quiet.step(now(), Duration::from_secs(60)).is_empty());
+        assert!(quiet.kpi_thresholds().is_empty());
+    }
+
+    #[test]
+    fn vehicles_are_small() {
+        // The fixed part of a vehicle; its route adds 2 bytes per junction left.
+        assert!(std::mem::size_of::<Vehicle>() <= 128);
     }
 }

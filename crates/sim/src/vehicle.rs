@@ -10,12 +10,17 @@
 //!
 //! Memory per vehicle is about 100 bytes plus two bytes per remaining junction of its route.
 
-use opsdeck_protocol::fleet::VehicleStatus;
+use chrono::{DateTime, Utc};
+use opsdeck_protocol::fleet::{LocationReport, VehicleStatus};
 use rand::Rng;
 
 use crate::geo::{bearing_deg, turn_angle_deg};
 use crate::incidents::EmergencyKind;
+use crate::places::Places;
+use crate::registry::Identity;
 use crate::roads::{NodeId, RoadNetwork};
+use crate::sim::{round1, secs};
+use crate::trips::{World, round6};
 
 /// Comfortable braking, m/s², used to plan stops.
 const BRAKE: f32 = 2.5;
@@ -212,7 +217,11 @@ impl Vehicle {
 
     /// Uses fuel for `dist` metres and `h` seconds, idling when (nearly) stopped.
     fn burn(&mut self, dist: f32, h: f32) {
-        let idle = if self.speed < 0.5 { IDLE_L_PER_S * h } else { 0.0 };
+        let idle = if self.speed < 0.5 {
+            IDLE_L_PER_S * h
+        } else {
+            0.0
+        };
         self.fuel_l = (self.fuel_l - dist * self.l_per_m - idle).max(0.0);
     }
 
@@ -243,8 +252,7 @@ impl Vehicle {
         let out = net.edge(next, after).map_or(edge.class, |e| e.class);
         let c = net.position(after);
         let turn = turn_angle_deg(heading, bearing_deg(c.0 - b.0, c.1 - b.1));
-        let out_cruise =
-            out.speed_limit_ms() as f32 * self.pace * net.traffic_factor(next, after);
+        let out_cruise = out.speed_limit_ms() as f32 * self.pace * net.traffic_factor(next, after);
         let mut end = self.cruise.min(out_cruise);
         if turn > 150.0 {
             end = end.min(U_TURN_SPEED);
@@ -258,5 +266,119 @@ impl Vehicle {
             self.hold_s = rng.random_range(odds.min_wait_s..=odds.max_wait_s) as f32;
         }
         self.end_speed = end;
+    }
+}
+
+/// Places vehicle `i` at the start: at its home depot, a landmark or a street corner, with
+/// fuel between a quarter and full, except every 16th (starting at V-0004) just above the
+/// 15% low-fuel line and every 50th (from V-0008) already below it, and a few in the workshop.
+pub(crate) fn spawn(
+    i: usize,
+    id: &Identity,
+    net: &RoadNetwork,
+    places: &Places,
+    depots: &[usize],
+    destinations: &[usize],
+    rng: &mut impl Rng,
+) -> Vehicle {
+    let home = (i % depots.len().max(1)) as u8;
+    let depot_node = depots.get(usize::from(home)).map(|&d| places.get(d).node);
+    let in_workshop = rng.random::<f64>() < 0.015;
+    let r: f64 = rng.random();
+    let node: NodeId = match depot_node {
+        Some(d) if in_workshop || r < 0.25 => d,
+        _ if r < 0.6 && !destinations.is_empty() => {
+            places
+                .get(destinations[rng.random_range(0..destinations.len())])
+                .node
+        }
+        _ => rng.random_range(0..net.grid_node_count()) as NodeId,
+    };
+    let tank_l = id.model.tank_l;
+    let l_per_100km = rng.random_range(id.model.min_l_per_100km..=id.model.max_l_per_100km);
+    let (fuel_pct, refuel_at, wake_s) = if i % 16 == 3 {
+        (
+            rng.random_range(15.2..16.5),
+            rng.random_range(8.0..13.0),
+            rng.random_range(0.0..60.0),
+        )
+    } else if i % 50 == 7 {
+        (
+            rng.random_range(11.0..14.5),
+            rng.random_range(15.0..20.0),
+            rng.random_range(0.0..120.0),
+        )
+    } else {
+        (
+            rng.random_range(25.0..95.0),
+            rng.random_range(10.0..22.0),
+            rng.random_range(0.0..300.0),
+        )
+    };
+    let (mode, wake_s) = if in_workshop {
+        (Mode::Servicing, rng.random_range(600.0..2700.0))
+    } else {
+        (Mode::Parked, wake_s)
+    };
+    Vehicle {
+        from: node,
+        to: node,
+        along: 0.0,
+        edge_len: 0.0,
+        heading: 90.0 * f32::from(rng.random_range(0u8..4)),
+        speed: 0.0,
+        cruise: 0.0,
+        end_speed: 0.0,
+        hold_s: 0.0,
+        hold_until: 0,
+        pace: rng.random_range(0.85..1.0),
+        accel: rng.random_range(1.2..2.2),
+        fuel_l: fuel_pct / 100.0 * tank_l,
+        tank_l,
+        l_per_m: l_per_100km / 100_000.0,
+        refuel_at,
+        fill_to: 95.0,
+        mode,
+        errand: Errand::None,
+        wake_at: secs(wake_s),
+        route: Vec::new(),
+        trips_left: rng.random_range(2..=8),
+        home,
+        incident: None,
+        repairing: false,
+        status: None,
+        next_report: 0,
+    }
+}
+
+/// A position report with GPS noise and the accuracy the receiver would claim.
+pub(crate) fn report(
+    v: &Vehicle,
+    id: &Identity,
+    world: &World<'_>,
+    rng: &mut impl Rng,
+    ts: DateTime<Utc>,
+) -> LocationReport {
+    let (x, y) = v.xy(world.net);
+    let accuracy = if rng.random::<f64>() < 0.04 {
+        rng.random_range(12.0..25.0)
+    } else {
+        rng.random_range(3.0..9.0)
+    };
+    let jitter = 2.5_f64;
+    let (lat, lng) = world.proj.to_lat_lng(
+        x + rng.random_range(-jitter..jitter),
+        y + rng.random_range(-jitter..jitter),
+    );
+    let heading = round1(f64::from(v.heading));
+    LocationReport {
+        vehicle_id: id.id.clone(),
+        lat: round6(lat),
+        lng: round6(lng),
+        speed: Some(round1(f64::from(v.speed) * 3.6).max(0.0)),
+        heading: Some(if heading >= 360.0 { 0.0 } else { heading }),
+        accuracy: Some(round1(accuracy)),
+        fuel_level: Some(round1(f64::from(v.fuel_pct()))),
+        ts: Some(ts),
     }
 }

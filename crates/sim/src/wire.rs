@@ -142,7 +142,7 @@ fn decode_open(json: &str) -> Result<OpenInfo, SimError> {
 pub fn decode_packet(text: &str) -> Result<Packet, SimError> {
     let mut rest = text;
     let kind = rest.chars().next().ok_or_else(|| bad("empty packet"))?;
-    rest = &rest[1..];
+    rest = &rest[kind.len_utf8()..];
     if matches!(kind, '5' | '6') {
         return Err(bad("binary packets are not supported"));
     }
@@ -394,8 +394,13 @@ mod tests {
                 data: json!(["x", 1])
             }
         );
-        assert!(decode_packet("2[1]").is_err(), "event name must be a string");
+        assert!(
+            decode_packet("2[1]").is_err(),
+            "event name must be a string"
+        );
         assert!(decode_packet(r#"51-["x",{"_placeholder":true,"num":0}]"#).is_err());
+        assert!(decode_packet("é").is_err());
+        assert!(decode("4é[]").is_err());
     }
 
     #[test]
@@ -410,7 +415,8 @@ mod tests {
             ack_outcome(&data),
             AckOutcome::Ok(json!({"success": true, "tripId": "t-9"}))
         );
-        let rejected = json!([{"success": false, "error": {"code": "rate_limited", "message": "slow down"}}]);
+        let rejected =
+            json!([{"success": false, "error": {"code": "rate_limited", "message": "slow down"}}]);
         assert_eq!(
             ack_outcome(&rejected),
             AckOutcome::Rejected {

@@ -3,7 +3,7 @@
 /**
  * `alert:ack` (`dispatcher`+): the alert to acknowledge.
  *
- * Accepts `{alertId}` or the bare id.
+ * Accepts `{alertId}` or the bare id; other fields are refused.
  */
 export type AlertRef = { 
 /**

@@ -3,7 +3,7 @@
 /**
  * `conversation:join` / `conversation:leave`: the conversation (a chat room id).
  *
- * Accepts `{conversationId}` or the bare id.
+ * Accepts `{conversationId}` or the bare id; other fields are refused.
  */
 export type ConversationRef = { 
 /**

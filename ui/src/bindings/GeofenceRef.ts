@@ -3,7 +3,7 @@
 /**
  * `geofence:delete`: the geofence.
  *
- * Accepts `{geofenceId}` or the bare id.
+ * Accepts `{geofenceId}` or the bare id; other fields are refused.
  */
 export type GeofenceRef = { 
 /**

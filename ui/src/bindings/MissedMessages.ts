@@ -2,6 +2,8 @@
 import type { NewMessage } from "./NewMessage";
 
 /**
- * `missedMessages`: the bare array of direct messages not yet delivered to the caller.
+ * `missedMessages`: the bare array of direct messages not yet delivered to the caller, oldest
+ * first. Emit the inner `Vec` (socketioxide drops the event name of a newtype around a
+ * sequence); this type exists for the bindings and for decoding.
  */
 export type MissedMessages = Array<NewMessage>;

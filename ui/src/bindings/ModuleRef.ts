@@ -3,7 +3,7 @@
 /**
  * `module:subscribe` / `module:unsubscribe`: the module.
  *
- * Accepts `{moduleKey}` or the bare id.
+ * Accepts `{moduleKey}` or the bare id; other fields are refused.
  */
 export type ModuleRef = { 
 /**

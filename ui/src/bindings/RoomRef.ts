@@ -3,7 +3,7 @@
 /**
  * `room:join` / `room:leave` (and `joinRoom` / `leaveRoom`, §9): the room.
  *
- * Accepts `{roomId}` or the bare id.
+ * Accepts `{roomId}` or the bare id; other fields are refused.
  */
 export type RoomRef = { 
 /**

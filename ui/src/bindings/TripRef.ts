@@ -3,7 +3,7 @@
 /**
  * `subscribe:trip` (seed 001 sends the bare id) and `trip:complete` (`{tripId}`).
  *
- * Accepts `{tripId}` or the bare id.
+ * Accepts `{tripId}` or the bare id; other fields are refused.
  */
 export type TripRef = { 
 /**

@@ -3,7 +3,7 @@
 /**
  * `subscribe:vehicle` / `unsubscribe:vehicle`: the vehicle (seed 001 sends the bare id).
  *
- * Accepts `{vehicleId}` or the bare id.
+ * Accepts `{vehicleId}` or the bare id; other fields are refused.
  */
 export type VehicleRef = { 
 /**

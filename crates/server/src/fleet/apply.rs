@@ -39,7 +39,9 @@ pub async fn apply(app: &App, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
             Effect::VehicleUpdated(v) => {
-                let room = vec![vehicle_room(&v.id)];
+                // Also to `tracking`: a fleet view needs status changes of every vehicle
+                // without one subscription per vehicle (an extension of §5).
+                let room = vec![vehicle_room(&v.id), events::TRACKING_ROOM.to_owned()];
                 let data = VehicleUpdated {
                     vehicle_id: v.id.clone(),
                     data: v,

@@ -87,11 +87,11 @@ async fn run_group(app: App, ms: u32, group: Arc<Group>) {
     tick.tick().await;
     loop {
         tick.tick().await;
-        if app.io().to(room.clone()).sockets().is_empty() {
+        if app.room_size(vec![room.clone()]) == 0 {
             // Nobody batches at this interval any more. Remove the group under the lock and
             // re-check, so a socket joining right now finds either this group or a new one.
             let mut groups = app.fleet.tracking.lock();
-            if app.io().to(room.clone()).sockets().is_empty() {
+            if app.room_size(vec![room.clone()]) == 0 {
                 groups.remove(&ms);
                 return;
             }

@@ -39,8 +39,7 @@ async fn stats_unsubscribe(c: Caller, _: IgnoredAny) -> Reply {
 /// Sockets of the main namespace, ordered by connection time (then id).
 pub fn socket_infos(app: &App) -> Vec<SocketInfo> {
     let mut out: Vec<SocketInfo> = app
-        .io()
-        .sockets()
+        .main_sockets()
         .into_iter()
         .filter_map(|s| {
             let ctx = s.extensions.get::<Arc<SocketCtx>>()?;
@@ -97,8 +96,8 @@ async fn socket_disconnect(c: Caller, req: SocketDisconnect) -> Reply {
         Sid::from_str(&req.socket_id).map_err(|_| ProtocolError::not_found("no such socket"))?;
     let target = c
         .app
-        .io()
-        .get_socket(sid)
+        .main_ns()
+        .and_then(|ns| ns.get_socket(sid))
         .ok_or_else(|| ProtocolError::not_found("no such socket"))?;
     tracing::info!(by = %c.ctx.identity.user_id, sid = %sid, "admin disconnects socket");
     target.disconnect().map_err(|e| {
@@ -110,7 +109,7 @@ async fn socket_disconnect(c: Caller, req: SocketDisconnect) -> Reply {
 
 async fn disconnect_all(c: Caller, _: IgnoredAny) -> Reply {
     let mut n = 0u64;
-    let main = c.app.io().sockets();
+    let main = c.app.main_sockets();
     let admin = c
         .app
         .io()
@@ -128,12 +127,12 @@ async fn disconnect_all(c: Caller, _: IgnoredAny) -> Reply {
 
 /// Rooms of the main namespace with their sizes, largest first.
 pub async fn rooms(app: &App) -> Vec<RoomInfo> {
-    let names = app.io().rooms().await.unwrap_or_default();
+    let names = app.main_rooms().await;
     let mut rooms: Vec<RoomInfo> = names
         .into_iter()
         .map(|r| RoomInfo {
-            size: app.io().to(r.clone()).sockets().len() as u64,
-            name: r.to_string(),
+            size: app.room_size(vec![r.clone()]) as u64,
+            name: r,
         })
         .collect();
     rooms.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
@@ -150,9 +149,9 @@ async fn rooms_list(c: Caller, _: IgnoredAny) -> Reply {
 pub async fn stats(app: &App) -> Stats {
     let rates = app.sampler.latest();
     Stats {
-        connections: app.io().sockets().len() as u64,
+        connections: app.main_sockets().len() as u64,
         users: app.presence.count() as u64,
-        rooms: app.io().rooms().await.map(|r| r.len()).unwrap_or(0) as u64,
+        rooms: app.main_rooms().await.len() as u64,
         events_in_per_sec: rates.events_in,
         events_out_per_sec: rates.events_out,
         bytes_out_per_sec: rates.bytes_out,

@@ -4,23 +4,29 @@
 //! Every client→server event goes through [`on`]: it counts the event, applies the socket's
 //! rate limit, decodes the payload into its protocol type (`bad_request` on failure), runs the
 //! domain function and answers per PROTOCOL.md §2: an ack `{success: true, ...}` /
-//! `{success: false, error}` when the client asked for one, else an `error` event on failure.
+//! `{success: false, error}` when the client asked for one, else an `error` event on failure
+//! (`dm:error` for `dm:send`, see [`on_with`]).
 
 pub mod admin;
 pub mod alerts;
+pub mod chat;
+pub mod compat;
 pub mod connection;
 pub mod fleet;
 pub mod kpi;
 pub mod notifications;
 pub mod presence;
 
+use std::any::TypeId;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 
+use opsdeck_protocol::chat::DmError;
 use opsdeck_protocol::{AckFailure, ErrorCode, ErrorEvent, ProtocolError, events, ok_ack};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
+use socketioxide::ParserError;
 use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 use socketioxide::handler::{FromMessageParts, Value as RawValue};
@@ -63,32 +69,81 @@ impl FromMessageParts<LocalAdapter> for Responder {
     }
 }
 
+/// How an event reports a failure to a client that asked for no ack (PROTOCOL.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// `error` `{event, code, message}`: every event but `dm:send`.
+    ErrorEvent,
+    /// `dm:error` `{message, code}` (§7). An unknown recipient (`not_found`) is reported this
+    /// way even when an ack was asked for, since the study-room document's clients listen
+    /// for it.
+    DmError,
+}
+
 impl Responder {
     /// Answers `reply` for `event` per §2.
-    pub fn finish(self, app: &App, socket: &SocketRef, event: &str, reply: Reply) {
+    pub fn finish(self, app: &App, socket: &SocketRef, event: &str, style: Failure, reply: Reply) {
         match (reply, self.asked) {
             (Ok(v), true) => {
                 let _ = self.ack.send(&ok_ack(&v));
             }
             (Ok(_), false) => {}
-            (Err(e), true) => {
-                let _ = self.ack.send(&AckFailure::from(&e));
-            }
-            (Err(e), false) => {
-                app.emit_socket(socket, events::ERROR, &ErrorEvent::new(event, &e));
+            (Err(e), asked) => {
+                if asked {
+                    let _ = self.ack.send(&AckFailure::from(&e));
+                }
+                match style {
+                    Failure::ErrorEvent if !asked => {
+                        app.emit_socket(socket, events::ERROR, &ErrorEvent::new(event, &e));
+                    }
+                    Failure::DmError if !asked || e.code == ErrorCode::NotFound => {
+                        app.emit_socket(socket, events::DM_ERROR, &DmError::from(&e));
+                    }
+                    _ => {}
+                }
             }
         }
     }
 }
 
 /// Decodes a payload; an absent payload decodes as JSON `null`.
-pub fn decode<T: DeserializeOwned>(data: Value) -> Result<T, ProtocolError> {
+///
+/// No event takes an array, and serde would read a struct from one (`["r1", "hi"]` as
+/// `{roomId, text}`, `[]` as a list request with every field absent), so an array is refused,
+/// except by the events that ignore their payload ([`IgnoredAny`]).
+pub fn decode<T: DeserializeOwned + 'static>(data: Value) -> Result<T, ProtocolError> {
+    if data.is_array() && TypeId::of::<T>() != TypeId::of::<IgnoredAny>() {
+        return Err(ProtocolError::bad_request(
+            "invalid payload: expected an object or an id, not an array",
+        ));
+    }
     serde_json::from_value(data)
         .map_err(|e| ProtocolError::bad_request(format!("invalid payload: {e}")))
 }
 
+/// The payload of an event packet: `null` when the client sent none (`socket.emit("x")`),
+/// `bad_request` when it cannot be read at all (e.g. nested deeper than the JSON parser's
+/// recursion limit), so such a payload is never mistaken for an absent one.
+pub fn payload(data: Result<Value, ParserError>) -> Result<Value, ProtocolError> {
+    match data {
+        Ok(v) => Ok(v),
+        Err(e) if e.to_string().contains("first element not found") => Ok(Value::Null),
+        Err(e) => Err(ProtocolError::bad_request(format!("invalid payload: {e}"))),
+    }
+}
+
 /// Registers `event` on `s`: rate limit, decode into `T`, run `f`, answer.
 pub fn on<T, F, Fut>(s: &SocketRef, event: &'static str, f: F)
+where
+    T: DeserializeOwned + Send + 'static,
+    F: Fn(Caller, T) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Reply> + Send + 'static,
+{
+    on_with(s, event, Failure::ErrorEvent, f);
+}
+
+/// [`on`] with a choice of how failures without ack are reported.
+pub fn on_with<T, F, Fut>(s: &SocketRef, event: &'static str, style: Failure, f: F)
 where
     T: DeserializeOwned + Send + 'static,
     F: Fn(Caller, T) -> Fut + Clone + Send + Sync + 'static,
@@ -114,7 +169,7 @@ where
                         "too many events, slow down",
                     ))
                 } else {
-                    match decode::<T>(data.unwrap_or(Value::Null)) {
+                    match payload(data).and_then(decode::<T>) {
                         Ok(payload) => {
                             let caller = Caller {
                                 app: app.clone(),
@@ -126,7 +181,7 @@ where
                         Err(e) => Err(e),
                     }
                 };
-                responder.finish(&app, &socket, event, reply);
+                responder.finish(&app, &socket, event, style, reply);
             })
         },
     );
@@ -139,6 +194,8 @@ pub fn register_main(s: &SocketRef) {
     kpi::register(s);
     alerts::register(s);
     fleet::register(s);
+    chat::register(s);
+    compat::register(s);
 }
 
 /// Registers every handler of the `/admin` namespace on a socket.
@@ -148,24 +205,28 @@ pub fn register_admin(s: &SocketRef) {
 
 /// Joins `room` unless the socket already holds the maximum of non-identity rooms.
 pub fn join_limited(caller: &Caller, room: &str) -> Result<(), ProtocolError> {
-    let rooms = caller.socket.rooms();
+    join_socket_limited(&caller.app, &caller.socket, room)
+}
+
+/// [`join_limited`] for any socket. Identity rooms (`user:`, `role:`) and the naming
+/// sub-rooms of chat rooms (`room:{id}#…`, part of the chat room they mark) do not count.
+pub fn join_socket_limited(app: &App, socket: &SocketRef, room: &str) -> Result<(), ProtocolError> {
+    let rooms = socket.rooms();
     if rooms.iter().any(|r| r == room) {
         return Ok(());
     }
     let own = rooms
         .iter()
-        .filter(|r| !(r.starts_with("user:") || r.starts_with("role:")))
+        .filter(|r| !(r.starts_with("user:") || r.starts_with("role:") || r.contains('#')))
         .count();
-    if own >= caller.app.config.limits.max_rooms_per_socket {
+    let max = app.config.limits.max_rooms_per_socket;
+    if own >= max {
         return Err(ProtocolError::new(
             ErrorCode::TooLarge,
-            format!(
-                "a socket may join at most {} rooms",
-                caller.app.config.limits.max_rooms_per_socket
-            ),
+            format!("a socket may join at most {max} rooms"),
         ));
     }
-    caller.socket.join(room.to_owned());
+    socket.join(room.to_owned());
     Ok(())
 }
 

@@ -1,8 +1,10 @@
-//! REST endpoints (PROTOCOL.md §6, §8): health, metrics, connections, users, notifications.
+//! REST endpoints (PROTOCOL.md §4-§8): health, metrics, connections, users, vehicles, KPIs,
+//! notifications, chat rooms and messages.
 //!
 //! Success bodies are `{success: true, data}`, errors `{success: false, error: {code,
 //! message}}`; the health endpoints and `/metrics` answer bare.
 
+mod chat;
 mod extract;
 mod fleet;
 mod kpi;
@@ -34,6 +36,9 @@ pub fn router(app: App) -> Router {
             "/api/notifications/broadcast",
             post(notifications::broadcast),
         )
+        .route("/api/rooms", post(chat::create_room))
+        .route("/api/rooms/{id}/members", post(chat::add_members))
+        .route("/api/messages", post(chat::post_message))
         .fallback(ops::not_found)
         .with_state(app)
 }

@@ -23,8 +23,8 @@ pub(super) async fn socket_health(State(app): State<App>) -> Json<SocketHealth> 
         status: "ok".into(),
         socket: SocketLayerHealth {
             initialized: true,
-            connected: app.io().sockets().len() as u64,
-            rooms: app.io().rooms().await.map(|r| r.len()).unwrap_or(0) as u64,
+            connected: app.main_sockets().len() as u64,
+            rooms: app.main_rooms().await.len() as u64,
         },
     })
 }
@@ -45,9 +45,9 @@ pub(super) async fn metrics(
         }
     }
     let gauges = Gauges {
-        connections: app.io().sockets().len() as u64,
+        connections: app.main_sockets().len() as u64,
         users: app.presence.count() as u64,
-        rooms: app.io().rooms().await.map(|r| r.len()).unwrap_or(0) as u64,
+        rooms: app.main_rooms().await.len() as u64,
         rss_bytes: metrics::rss_bytes(),
         uptime_s: app.started.elapsed().as_secs(),
     };

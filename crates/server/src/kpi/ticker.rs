@@ -35,14 +35,14 @@ pub async fn emit_ticker(app: App) {
             .take_due(Instant::now(), module_pace, dashboard_pace);
         for (module, kpis) in due.modules {
             let room = module_room(&module);
-            if app.io().to(room.clone()).sockets().is_empty() {
+            if app.room_size(vec![room.clone()]) == 0 {
                 continue;
             }
             app.emit_rooms(vec![room], &events::kpi_update_event(&module), &kpis)
                 .await;
         }
         if let Some(d) = due.dashboard
-            && !app.io().to(events::DASHBOARD_ROOM).sockets().is_empty()
+            && app.room_size(vec![events::DASHBOARD_ROOM.to_owned()]) > 0
         {
             app.emit_rooms(
                 vec![events::DASHBOARD_ROOM.to_owned()],

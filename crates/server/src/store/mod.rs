@@ -4,6 +4,7 @@
 //! commit before the handler emits. SQLite serialises writers, so the pool is small.
 
 pub mod alerts;
+pub mod chat;
 pub mod fleet;
 pub mod kpis;
 pub mod notifications;
@@ -36,7 +37,12 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // 64 MiB of page cache per connection: the history index of 10,000 vehicles
+            // stays in memory, so batched inserts do not re-read it from disk.
+            .pragma("cache_size", "-65536")
+            // Checkpoint every ~40 MB of WAL instead of 4 MB: fewer fsyncs under bulk inserts.
+            .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

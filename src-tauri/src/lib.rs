@@ -1,0 +1,105 @@
+//! The Opsdeck desktop app: a thin Tauri shell over `crates/client`, with `crates/server`
+//! embedded for the default mode.
+//!
+//! - `shell.rs`: the session (client + embedded server + bridge), settings and secrets.
+//! - `bridge.rs`: client events → UI events, positions coalesced to ≤ 10/s.
+//! - `mirror.rs`: server state kept for snapshots.
+//! - `commands/`: the IPC surface of `docs/desktop-ipc.md`, a few lines per command.
+//! - `embedded.rs`, `secrets.rs` (OS keyring), `settings.rs`, `paths.rs`, `logging.rs`.
+#![warn(missing_docs)]
+
+mod bridge;
+mod commands;
+mod embedded;
+mod logging;
+mod mirror;
+mod paths;
+mod secrets;
+mod settings;
+mod shell;
+pub mod types;
+
+use std::sync::Arc;
+
+use tauri::{Manager, RunEvent};
+
+use commands::{
+    connection, fleet, kpi, notifications, presence, profiles, settings as settings_cmd,
+};
+use paths::Paths;
+use shell::Shell;
+
+/// Resolves the app's directories (honouring `OPSDECK_DATA_DIR`).
+fn paths(app: &tauri::App) -> Result<Paths, String> {
+    let p = app.path();
+    let platform = Paths {
+        data: p.app_data_dir().map_err(|e| e.to_string())?,
+        config: p.app_config_dir().map_err(|e| e.to_string())?,
+        logs: p.app_log_dir().map_err(|e| e.to_string())?,
+    };
+    let env = std::env::var_os("OPSDECK_DATA_DIR").map(std::path::PathBuf::from);
+    Ok(Paths::resolve(env.as_deref(), platform))
+}
+
+/// Starts the app; returns when it exits (after the embedded server stopped cleanly).
+///
+/// # Panics
+/// If the Tauri runtime cannot start (no display, broken webview).
+pub fn run() {
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            // A second launch focuses the running window instead.
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            let paths = paths(app)?;
+            paths.create()?;
+            let guard = logging::init(&paths.logs);
+            app.manage(guard);
+            tracing::info!(data = %paths.data.display(), "Opsdeck starting");
+            let (secrets, warning) = secrets::open();
+            let shell = Arc::new(Shell::new(paths, secrets, warning));
+            app.manage(shell.clone());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = shell.start(&handle).await {
+                    tracing::error!(error = %e, "cannot connect");
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            connection::connection_status,
+            connection::connection_use_embedded,
+            connection::connection_use_profile,
+            profiles::profiles_list,
+            profiles::profiles_save,
+            profiles::profiles_delete,
+            profiles::profiles_test,
+            settings_cmd::settings_get,
+            settings_cmd::settings_save,
+            kpi::kpi_snapshot,
+            fleet::fleet_snapshot,
+            notifications::notifications_list,
+            notifications::notifications_count,
+            notifications::notifications_mark_read,
+            notifications::notifications_mark_all_read,
+            notifications::notifications_send,
+            notifications::notifications_sent,
+            presence::presence_list,
+        ])
+        .build(tauri::generate_context!())
+        .expect("the Tauri runtime starts");
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event
+            && let Some(shell) = handle.try_state::<Arc<Shell>>()
+        {
+            let shell = shell.inner().clone();
+            tauri::async_runtime::block_on(async move { shell.shutdown().await });
+        }
+    });
+}

@@ -1,0 +1,141 @@
+// Harness for end-to-end tests of the real desktop app: tauri-driver (WebDriver) in front of
+// WebKitWebDriver, which launches target/debug/opsdeck in the X display of .ci/desktop-env.sh.
+// Each test run gets its own data directory and embedded-server port.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import net from "node:net";
+import crypto from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP = process.env.OPSDECK_APP_BIN ?? path.join(ROOT, "target/debug/opsdeck");
+export const SERVER = process.env.OPSDECK_SERVER_BIN ?? path.join(ROOT, "target/debug/opsdeck-server");
+export const DOCS = path.join(ROOT, "docs");
+
+/** A free loopback port. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; fails after `ms` with `what`. */
+export async function until(what, fn, ms = 60_000, every = 250) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+/** HS256 JWT signed with `secret`. */
+export function sign(secret, claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = { exp: Math.floor(Date.now() / 1000) + 3600, ...claims };
+  const h = b64({ alg: "HS256", typ: "JWT" });
+  const p = b64(body);
+  const sig = crypto.createHmac("sha256", secret).update(`${h}.${p}`).digest("base64url");
+  return `${h}.${p}.${sig}`;
+}
+
+/** The embedded server's signing secret, as the app stored it in the OS keyring. */
+export function keyringSecret() {
+  return execFileSync("secret-tool", ["lookup", "service", "opsdeck", "username", "embedded-jwt-secret"], {
+    encoding: "utf8",
+  }).trim();
+}
+
+/** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
+export async function launchApp({ env = {} } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
+  const port = await freePort();
+  const driverPort = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn("tauri-driver", ["--port", String(driverPort), "--native-port", String(nativePort)], {
+    env: {
+      ...process.env,
+      OPSDECK_DATA_DIR: dataDir,
+      OPSDECK_LISTEN: `127.0.0.1:${port}`,
+      RUST_LOG: process.env.RUST_LOG ?? "info",
+      ...env,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await until("tauri-driver", () =>
+    new Promise((resolve) => {
+      const c = net.connect(driverPort, "127.0.0.1", () => { c.end(); resolve(true); });
+      c.on("error", () => resolve(false));
+    }), 20_000);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: APP },
+    },
+  });
+  const stop = async () => {
+    try { await browser.deleteSession(); } catch {}
+    driver.kill("SIGTERM");
+    await sleep(500);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { browser, port, dataDir, stop };
+}
+
+/** Saves a screenshot of the whole X display (window decorations included) into docs/. */
+export function screenshot(name) {
+  mkdirSync(DOCS, { recursive: true });
+  const file = path.join(DOCS, name);
+  try {
+    execFileSync("/usr/bin/import", ["-window", "root", file]);
+  } catch (e) {
+    console.error(`screenshot ${name} failed: ${e.message}`);
+  }
+  return file;
+}
+
+/** Starts a headless opsdeck-server with a known secret; returns { url, secret, stop }. */
+export async function startServer(args = []) {
+  const secret = crypto.randomBytes(24).toString("hex");
+  const dir = mkdtempSync(path.join(tmpdir(), "opsdeck-srv-"));
+  const child = spawn(SERVER, ["serve", "--listen", "127.0.0.1:0", "--db", path.join(dir, "db.sqlite"), ...args], {
+    env: { ...process.env, JWT_SECRET: secret },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const m = buf.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.on("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, secret, stop };
+}

@@ -1,0 +1,36 @@
+// Event names of the desktop IPC contract and the payload each carries.
+import type { ConnStatus, FleetPositions, KpiModule } from "./types";
+import type {
+  Count,
+  DashboardUpdate,
+  Notification,
+  PresenceUser,
+  Trip,
+  Vehicle,
+} from "../bindings";
+
+export const EVENTS = {
+  connStatus: "conn://status",
+  kpiUpdate: "kpi://update",
+  kpiDashboard: "kpi://dashboard",
+  fleetPositions: "fleet://positions",
+  fleetVehicle: "fleet://vehicle",
+  fleetTrip: "fleet://trip",
+  notifyNew: "notify://new",
+  notifyCount: "notify://count",
+  presenceList: "presence://list",
+} as const;
+
+export interface EventPayloads {
+  "conn://status": ConnStatus;
+  "kpi://update": KpiModule;
+  "kpi://dashboard": DashboardUpdate;
+  "fleet://positions": FleetPositions;
+  "fleet://vehicle": Vehicle;
+  "fleet://trip": Trip;
+  "notify://new": Notification;
+  "notify://count": Count;
+  "presence://list": PresenceUser[];
+}
+
+export type EventName = keyof EventPayloads;

@@ -1,0 +1,44 @@
+// The one door to the Rust shell. Commands go through `invoke`, events come through `listen`
+// (docs/desktop-ipc.md); the UI never opens sockets. The app always uses the Tauri transport;
+// unit tests hand the api layer a fake one (src/test/fakeTransport.ts).
+import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { listen as tauriListen } from "@tauri-apps/api/event";
+
+export type Unlisten = () => void;
+
+export interface Transport {
+  /** Calls a Tauri command; rejects with the shell's error message. */
+  invoke<T>(command: string, args?: Record<string, unknown>): Promise<T>;
+  /** Subscribes to a Tauri event; resolves once the subscription is in place. */
+  listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>;
+}
+
+/** Whether the page runs inside the Tauri webview (and not in a plain browser tab). */
+export function insideTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/** Turns whatever a command rejected with into a message for the UI. */
+export function errorMessage(err: unknown): string {
+  if (typeof err === "string") return err;
+  if (err instanceof Error) return err.message;
+  try {
+    return JSON.stringify(err);
+  } catch {
+    return String(err);
+  }
+}
+
+const NOT_IN_SHELL =
+  "Opsdeck's UI runs inside the desktop app; open it with the Opsdeck shell (cargo tauri dev).";
+
+export const tauriTransport: Transport = {
+  invoke<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+    if (!insideTauri()) return Promise.reject(NOT_IN_SHELL);
+    return tauriInvoke<T>(command, args);
+  },
+  async listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
+    if (!insideTauri()) return () => {};
+    return tauriListen<T>(event, (e) => handler(e.payload));
+  },
+};

@@ -1,0 +1,71 @@
+// Settings domain: the shell's Settings, and the theme they ask for.
+import type { SettingsApi } from "../api/settings";
+import { errorMessage } from "../api/transport";
+import type { Settings, Theme } from "../api/types";
+import type { Load } from "./connection.svelte";
+
+/** Checks an online tile URL template; returns an error message or null. */
+export function validateTileUrl(url: string): string | null {
+  const u = url.trim();
+  if (!u) return null;
+  if (!/^https?:\/\//i.test(u)) return "The tile URL must start with http:// or https://.";
+  for (const p of ["{z}", "{x}", "{y}"]) if (!u.includes(p)) return `The tile URL must contain ${p}.`;
+  return null;
+}
+
+/** Checks an embedded listen address `host:port`. */
+export function validateListen(listen: string): string | null {
+  const m = /^(.+):(\d{1,5})$/.exec(listen.trim());
+  if (!m) return "Use host:port, e.g. 127.0.0.1:4700.";
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return "The port must be 1–65535.";
+  return null;
+}
+
+/** The theme to paint with: the setting, or the OS preference for "system". */
+export function resolveTheme(theme: Theme | undefined, prefersDark: boolean): "light" | "dark" {
+  if (theme === "light" || theme === "dark") return theme;
+  return prefersDark ? "dark" : "light";
+}
+
+export class SettingsStore {
+  settings = $state.raw<Settings | null>(null);
+  load = $state<Load>("idle");
+  error = $state<string | null>(null);
+  saving = $state(false);
+
+  constructor(private api: SettingsApi) {}
+
+  async start(): Promise<void> {
+    this.load = "loading";
+    try {
+      this.settings = await this.api.get();
+      this.load = "ready";
+      this.error = null;
+    } catch (e) {
+      this.error = errorMessage(e);
+      this.load = "error";
+    }
+  }
+
+  async save(next: Settings): Promise<boolean> {
+    const tileError = next.tileUrl ? validateTileUrl(next.tileUrl) : null;
+    const listenError = validateListen(next.embedded.listen);
+    if (tileError || listenError) {
+      this.error = tileError ?? listenError;
+      return false;
+    }
+    this.saving = true;
+    try {
+      const clean: Settings = { ...next, tileUrl: next.tileUrl?.trim() ? next.tileUrl.trim() : null };
+      this.settings = await this.api.save(clean);
+      this.error = null;
+      return true;
+    } catch (e) {
+      this.error = errorMessage(e);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+}
