@@ -11,7 +11,7 @@ logs=$(mktemp -d)
 status=0
 
 echo "== ui: unit tests and build"
-(cd ui && npm test 2>&1) | tee "$logs/ui.log"
+(cd ui && NO_COLOR=1 npm test 2>&1) | tee "$logs/ui.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 (cd ui && npm run build >/dev/null) || { echo "ui build failed"; exit 1; }
 
@@ -30,6 +30,8 @@ export OPSDECK_APP_BIN="$PWD/target/debug/opsdeck"
 (cd tests/e2e && bash ../../.ci/desktop-env.sh npm test 2>&1) | tee "$logs/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+# Strip colour codes (vitest colours its summary even when piped).
+for f in "$logs"/*.log; do sed -i 's/\x1b\[[0-9;]*m//g' "$f"; done
 sum() { grep -o "[0-9]* $1" "$2" | awk '{s+=$1} END {print s+0}'; }
 node_count() { grep -E "^ℹ $1 [0-9]+" "$2" | awk '{print $3}' | tail -1; }
 ui_pass=$(grep -E "^\s+Tests\s+" "$logs/ui.log" | grep -o "[0-9]* passed" | awk '{print $1}' | tail -1)

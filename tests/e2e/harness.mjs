@@ -2,7 +2,7 @@
 // WebKitWebDriver, which launches target/debug/opsdeck in the X display of .ci/desktop-env.sh.
 // Each test run gets its own data directory and embedded-server port.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import net from "node:net";
@@ -65,6 +65,13 @@ export function keyringSecret() {
 /** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
 export async function launchApp({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
+  if (process.env.VEHICLES) {
+    // Measurements: a fresh install with a given simulator size.
+    mkdirSync(path.join(dataDir, "config"), { recursive: true });
+    writeFileSync(path.join(dataDir, "config", "settings.json"), JSON.stringify({
+      settings: { embedded: { listen: "127.0.0.1:4700", simulator: true, vehicles: Number(process.env.VEHICLES) }, tileUrl: null, theme: "system" },
+    }));
+  }
   const port = await freePort();
   const driverPort = await freePort();
   const nativePort = await freePort();

@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { launchApp, sleep, until } from "../harness.mjs";
+import { execSync } from "node:child_process";
+const N = Number(process.env.VEHICLES ?? 1000);
+test(`measure ${N} vehicles`, async () => {
+  const app = await launchApp({ prepare: true });
+  try {
+    const b = app.browser;
+    await until("connected", async () => (await (await b.$('[data-testid="status-state"]')).getAttribute("data-state")) === "connected", 60000);
+    await (await b.$('[data-testid="nav-fleet"]')).click();
+    await until("vehicles", async () => Number(await (await b.$('[data-testid="fleet-map"]')).getAttribute("data-vehicle-count")) >= N * 0.9, 120000);
+    await sleep(15000);
+    await b.execute(() => { window.__opsdeck.frameTimes.length = 0; });
+    await sleep(20000);
+    const ft = await b.execute(() => window.__opsdeck.frameTimes.slice());
+    ft.sort((a, c) => a - c);
+    const q = (p) => ft[Math.min(ft.length - 1, Math.floor(p * ft.length))];
+    const pids = execSync("pgrep -f 'target/debug/opsdeck$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true", { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    let rss = 0, pss = 0;
+    for (const pid of pids) {
+      try {
+        const cmd = execSync(`cat /proc/${pid}/cmdline | tr '\\0' ' '`, { encoding: "utf8" });
+        const r = execSync(`awk '/^Rss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
+        const p = execSync(`awk '/^Pss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
+        console.log(pid, cmd.slice(0, 60), "rss", r.trim(), "pss", p.trim());
+        if (cmd.includes("target/debug/opsdeck")) rss += Number(r); else pss += Number(p);
+      } catch {}
+    }
+    console.log(JSON.stringify({ vehicles: N, frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), appRssMB: rss / 1024, webkitPssMB: pss / 1024 }));
+  } finally { await app.stop(); }
+});
