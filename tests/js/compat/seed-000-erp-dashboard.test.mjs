@@ -94,12 +94,13 @@ describe('seed 000 — ERP dashboard, against Opsdeck --allow-anonymous', () => 
     assert.ok(finance.times[finance.map(revenue).indexOf(pushed)] - sent < 1500, 'pushed on change');
     assert.ok(Math.abs(Date.parse(pushed.updatedAt) - Date.now()) < 5000);
 
-    await sleep(Math.max(0, 11_000 - (Date.now() - t0)));
+    await sleep(Math.max(0, 11_500 - (Date.now() - t0)));
     const gaps = (times) => times.slice(1).map((t, i) => t - times[i]);
-    assert.ok(finance.length >= 4, `finance updates: ${finance.length}`);
-    assert.ok(Math.max(...gaps(finance.times)) <= 5_600, `finance gaps ${gaps(finance.times)}`);
+    // every 5 s / 10 s, with a second of slack for a loaded test machine
+    assert.ok(finance.length >= 3, `finance updates: ${finance.length}`);
+    assert.ok(Math.max(...gaps(finance.times)) <= 6_000, `finance gaps ${gaps(finance.times)}`);
     assert.ok(dashboard.length >= 2, `dashboard updates: ${dashboard.length}`);
-    assert.ok(Math.max(...gaps(dashboard.times)) <= 10_600, `dashboard gaps ${gaps(dashboard.times)}`);
+    assert.ok(Math.max(...gaps(dashboard.times)) <= 11_000, `dashboard gaps ${gaps(dashboard.times)}`);
     assert.equal(hr.length, hrBefore, 'no kpi:update:hr after module:unsubscribe');
   }, { timeout: 30_000 });
 

@@ -142,6 +142,12 @@ describe('seed 004 — chat module, against Opsdeck --getonlineusers --presence-
     const receiverId = uid('away');
     const away = await chatClient(server, receiverId);
     away.close();
+    // "offline" is what the server knows: wait until it has seen the disconnect
+    const admin = token('ops-admin', 'admin');
+    await until(async () => {
+      const res = await http(server, '/api/connections', { token: admin });
+      return !res.body.data.some((c) => c.userId === receiverId);
+    }, 3000, 'the server to see the disconnect');
     const tok = token(uid('boss'), 'viewer');
     for (const text of ['first while away', 'second while away']) {
       const res = await http(server, '/api/messages', { method: 'POST', token: tok, body: { receiverId, text } });
