@@ -26,8 +26,13 @@ use tracing::{debug, warn};
 use crate::socket::{self, Ws};
 use crate::stats::{Kind, Stats};
 
-/// How long an ack may take before the request counts as lost.
+/// How long a control request may wait for its ack.
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a device's request may wait for its ack before it counts as lost. Much longer than
+/// [`ACK_TIMEOUT`]: a report acked after 10 s was still accepted, and is counted as late instead
+/// (`stats::LATE_AFTER`), so a slow moment of a saturated machine is not mistaken for a loss.
+pub const LOST_AFTER: Duration = Duration::from_secs(60);
 
 /// Log lines of one kind printed at `warn` before the rest go to `debug`.
 const LOUD: u64 = 10;
@@ -250,7 +255,7 @@ impl Device {
                 return;
             }
         }
-        let until = Instant::now() + ACK_TIMEOUT;
+        let until = Instant::now() + LOST_AFTER;
         while !self.pending.is_empty() {
             tokio::select! {
                 frame = futures_util::StreamExt::next(ws) => {
@@ -357,6 +362,7 @@ impl Device {
         let Some(p) = self.pending.remove(pos) else {
             return;
         };
+        self.shared.stats.answered(p.kind, p.sent.elapsed());
         match wire::ack_outcome(data) {
             AckOutcome::Ok(reply) => {
                 if p.kind == Kind::Other(events::TRIP_START) {
@@ -374,10 +380,10 @@ impl Device {
         }
     }
 
-    /// Counts requests older than the ack timeout as lost.
+    /// Counts requests unanswered for [`LOST_AFTER`] as lost.
     fn expire(&mut self) {
         while let Some(p) = self.pending.front() {
-            if p.sent.elapsed() < ACK_TIMEOUT {
+            if p.sent.elapsed() < LOST_AFTER {
                 break;
             }
             self.shared.stats.lost(p.kind, 1);

@@ -14,7 +14,9 @@
 //! socket, which has no REST equivalent).
 //!
 //! Every 5 s and at the end it prints (stdout) connected sockets, reports sent, acked ok,
-//! rejected (codes tallied), lost (no ack within 10 s), unsent, and the achieved report rate.
+//! rejected (codes tallied), lost (no ack within 60 s, or the connection dropped first),
+//! unsent, late (acked after more than 10 s), and the achieved report rate; at the end also
+//! the ack latency of positions (p50, p99, max).
 //! The exit code is 1 if any report was rejected, lost or unsent, 2 on a setup error.
 //! Diagnostics go to stderr through `tracing` (`RUST_LOG`).
 //!
@@ -26,6 +28,7 @@ mod control;
 mod device;
 mod dispatch;
 mod http;
+mod latency;
 mod setup;
 mod socket;
 mod stats;
@@ -296,7 +299,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         Sink::Sockets { senders, devices } => {
             drop(senders);
             let all = futures_util::future::join_all(devices);
-            let limit = device::ACK_TIMEOUT + Duration::from_secs(5);
+            let limit = device::LOST_AFTER + Duration::from_secs(5);
             if tokio::time::timeout(limit, all).await.is_err() {
                 warn!("some devices did not finish in time");
             }
@@ -356,6 +359,16 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             secs,
             (!args.http).then_some(n)
         )
+    ));
+    let lat = stats.latency();
+    say(&format!(
+        "ack latency of positions: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} acks; {} later than {} s",
+        lat.p50.as_secs_f64() * 1e3,
+        lat.p99.as_secs_f64() * 1e3,
+        lat.max.as_secs_f64() * 1e3,
+        lat.count,
+        s.late,
+        stats::LATE_AFTER.as_secs()
     ));
     let codes = stats.codes();
     if !codes.is_empty() {

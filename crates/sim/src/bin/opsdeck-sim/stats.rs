@@ -3,6 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+use crate::latency::{Histogram, Summary};
+
+/// An ack slower than this is counted as late (but not lost: the report was accepted).
+pub const LATE_AFTER: Duration = Duration::from_secs(10);
 
 /// What a request was, for counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +35,8 @@ pub struct Stats {
     rejected: AtomicU64,
     lost: AtomicU64,
     unsent: AtomicU64,
+    late: AtomicU64,
+    latency: Histogram,
     other_sent: AtomicU64,
     other_ok: AtomicU64,
     other_failed: AtomicU64,
@@ -57,6 +65,8 @@ pub struct Snapshot {
     pub lost: u64,
     /// Positions never sent: socket down, or its queue full.
     pub unsent: u64,
+    /// Positions acknowledged (ok or rejected) later than [`LATE_AFTER`].
+    pub late: u64,
     /// Other requests sent.
     pub other_sent: u64,
     /// Other requests acknowledged with success.
@@ -82,6 +92,21 @@ impl Stats {
         };
     }
 
+    /// Its ack (success or refusal) came `latency` after it was sent.
+    pub fn answered(&self, kind: Kind, latency: Duration) {
+        if kind == Kind::Location {
+            self.latency.record(latency);
+            if latency > LATE_AFTER {
+                self.late.fetch_add(1, Relaxed);
+            }
+        }
+    }
+
+    /// Ack latency of positions so far.
+    pub fn latency(&self) -> Summary {
+        self.latency.summary()
+    }
+
     /// The server refused it with `code`.
     pub fn rejected(&self, kind: Kind, n: u64, code: &str) {
         match kind {
@@ -91,7 +116,7 @@ impl Stats {
         self.tally(kind, code, n);
     }
 
-    /// No answer came in time (or the connection dropped first).
+    /// No answer came at all (or the connection dropped first).
     pub fn lost(&self, kind: Kind, n: u64) {
         match kind {
             Kind::Location => self.lost.fetch_add(n, Relaxed),
@@ -135,6 +160,7 @@ impl Stats {
             rejected: self.rejected.load(Relaxed),
             lost: self.lost.load(Relaxed),
             unsent: self.unsent.load(Relaxed),
+            late: self.late.load(Relaxed),
             other_sent: self.other_sent.load(Relaxed),
             other_ok: self.other_ok.load(Relaxed),
             other_failed: self.other_failed.load(Relaxed),
@@ -154,13 +180,14 @@ pub fn progress_line(
     let rate = (now.ok - prev.ok) as f64 / secs.max(1e-9);
     let sockets = sockets.map_or_else(String::new, |n| format!("sockets {}/{n} ", now.connected));
     format!(
-        "[{elapsed_s:>6.0}s] {sockets}sent {} ok {} rejected {} lost {} unsent {} | {rate:.0} reports/s | \
+        "[{elapsed_s:>6.0}s] {sockets}sent {} ok {} rejected {} lost {} unsent {} late {} | {rate:.0} reports/s | \
          other ok {}/{} | connect failures {} drops {}",
         now.sent,
         now.ok,
         now.rejected,
         now.lost,
         now.unsent,
+        now.late,
         now.other_ok,
         now.other_sent,
         now.connect_failed,
@@ -179,6 +206,9 @@ mod tests {
         s.ok(Kind::Location, 7);
         s.rejected(Kind::Location, 2, "bad_request");
         s.lost(Kind::Location, 1);
+        s.answered(Kind::Location, Duration::from_millis(3));
+        s.answered(Kind::Location, LATE_AFTER + Duration::from_millis(1));
+        s.answered(Kind::Other("trip:start"), LATE_AFTER * 2);
         s.sent(Kind::Other("trip:start"), 1);
         s.rejected(Kind::Other("trip:start"), 1, "bad_request");
         let snap = s.snapshot();
@@ -187,6 +217,8 @@ mod tests {
             (10, 7, 2, 1)
         );
         assert_eq!((snap.other_sent, snap.other_failed), (1, 1));
+        assert_eq!(snap.late, 1, "only positions count as late");
+        assert_eq!(s.latency().count, 2);
         let codes = s.codes();
         assert_eq!(codes["location bad_request"], 2);
         assert_eq!(codes["location no-ack"], 1);
