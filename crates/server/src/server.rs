@@ -24,6 +24,9 @@ use crate::transport::{GuardedListener, RemoteAddr};
 
 /// How long shutdown may take before open connections are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+/// Initial websocket read buffer per socket (tungstenite grows it for larger frames): most
+/// frames are a few hundred bytes, and a buffer per idle socket is pure overhead.
+const WS_READ_BUFFER: usize = 1024;
 
 /// Serves Opsdeck on `listener` until `shutdown` resolves, then closes every socket, waits
 /// for in-flight handlers (and so their database writes), and closes the database.
@@ -47,6 +50,8 @@ pub async fn run(
         .max_payload(limits.max_packet_bytes)
         .ws_max_message_size(limits.max_packet_bytes as usize)
         .ws_max_frame_size(limits.max_packet_bytes as usize)
+        // Engine.IO's default 4 KiB per socket is mostly idle: frames here are small.
+        .ws_read_buffer_size(WS_READ_BUFFER)
         .max_buffer_size(limits.send_buffer_packets)
         .ping_interval(limits.ping_interval)
         .ping_timeout(limits.ping_timeout)
@@ -77,6 +82,7 @@ pub async fn run(
 
     let router = crate::http::router(app.clone())
         .layer(layer)
+        .layer(axum::middleware::map_request(crate::http::head::detach))
         .layer(cors(&app.config.cors_origins))
         .layer(DefaultBodyLimit::max(limits.max_http_body_bytes));
 

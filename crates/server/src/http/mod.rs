@@ -7,6 +7,7 @@
 mod chat;
 mod extract;
 mod fleet;
+pub mod head;
 mod kpi;
 mod notifications;
 mod ops;
