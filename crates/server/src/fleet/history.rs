@@ -2,6 +2,9 @@
 //! appends whatever has accumulated in one transaction (a write per report would not keep up
 //! with 10,000 vehicles at 1 Hz on SQLite).
 
+use std::time::Duration;
+
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::store::Store;
@@ -9,6 +12,9 @@ use crate::store::fleet::HistoryRow;
 
 /// Positions waiting for the writer, at most.
 pub const QUEUE_CAPACITY: usize = 200_000;
+/// How long a report may wait for room in a full backlog before it is refused: a transient
+/// stall of the writer (a checkpoint, a starved CPU) delays acks instead of refusing reports.
+pub const BACKLOG_WAIT: Duration = Duration::from_secs(5);
 /// Rows per transaction, at most.
 const BATCH: usize = 5_000;
 
@@ -33,6 +39,18 @@ impl std::fmt::Debug for Msg {
     }
 }
 
+/// Room for one row in the queue, reserved before the fleet state is locked, so that applying
+/// a report to the live state and queueing its history row happen together or not at all.
+#[derive(Debug)]
+pub struct Slot<'a>(mpsc::Permit<'a, Msg>);
+
+impl Slot<'_> {
+    /// Queues `row` in the reserved place (never blocks, never fails).
+    pub fn push(self, row: HistoryRow) {
+        self.0.send(Msg::Row(row));
+    }
+}
+
 /// The queue is full: the database is not keeping up.
 #[derive(Debug, thiserror::Error)]
 #[error("location history backlog is full")]
@@ -46,9 +64,25 @@ impl HistoryQueue {
         (Self { tx }, tokio::spawn(writer(store, rx)))
     }
 
-    /// Queues a position; refuses rather than blocks when the backlog is full.
-    pub fn push(&self, row: HistoryRow) -> Result<(), Backlogged> {
-        self.tx.try_send(Msg::Row(row)).map_err(|_| Backlogged)
+    /// A queue of `capacity` rows with no writer: the caller drains it (tests).
+    #[cfg(test)]
+    fn detached(capacity: usize) -> (Self, mpsc::Receiver<Msg>) {
+        let (tx, rx) = mpsc::channel(capacity);
+        (Self { tx }, rx)
+    }
+
+    /// Reserves room for one position, waiting up to `wait` when the backlog is full.
+    pub async fn reserve(&self, wait: Duration) -> Result<Slot<'_>, Backlogged> {
+        match self.tx.try_reserve() {
+            Ok(permit) => Ok(Slot(permit)),
+            Err(TrySendError::Closed(())) => Err(Backlogged),
+            Err(TrySendError::Full(())) => {
+                match tokio::time::timeout(wait, self.tx.reserve()).await {
+                    Ok(Ok(permit)) => Ok(Slot(permit)),
+                    Ok(Err(_)) | Err(_) => Err(Backlogged),
+                }
+            }
+        }
     }
 
     /// Waits until everything queued so far is in the database (read-your-writes for
@@ -93,4 +127,54 @@ async fn write(store: &Store, rows: &mut Vec<HistoryRow>) {
         tracing::error!(error = %e, rows = n, "cannot write location history");
     }
     rows.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opsdeck_protocol::fleet::Location;
+
+    fn row(id: &str) -> HistoryRow {
+        HistoryRow {
+            vehicle_id: id.into(),
+            location: Location {
+                lat: 24.7,
+                lng: 46.6,
+                speed: None,
+                heading: None,
+                accuracy: None,
+                ts: chrono::Utc::now(),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_full_backlog_delays_then_refuses() {
+        let (q, mut rx) = HistoryQueue::detached(1);
+        q.reserve(Duration::ZERO).await.unwrap().push(row("a"));
+        // Full, and nobody drains: refused once the wait is over.
+        let started = tokio::time::Instant::now();
+        assert!(q.reserve(Duration::from_millis(50)).await.is_err());
+        assert!(started.elapsed() >= Duration::from_millis(50));
+        // Full, but the writer catches up meanwhile: the report waits and gets in.
+        let drain = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let first = rx.recv().await;
+            (first, rx)
+        });
+        q.reserve(Duration::from_secs(5))
+            .await
+            .unwrap()
+            .push(row("b"));
+        let (first, mut rx) = drain.await.unwrap();
+        assert!(matches!(first, Some(Msg::Row(r)) if r.vehicle_id == "a"));
+        assert!(matches!(rx.recv().await, Some(Msg::Row(r)) if r.vehicle_id == "b"));
+    }
+
+    #[tokio::test]
+    async fn an_unused_slot_gives_its_room_back() {
+        let (q, _rx) = HistoryQueue::detached(1);
+        drop(q.reserve(Duration::ZERO).await.unwrap());
+        assert!(q.reserve(Duration::ZERO).await.is_ok());
+    }
 }

@@ -7,6 +7,7 @@ use opsdeck_protocol::fleet::{
 };
 use opsdeck_protocol::{ErrorCode, ProtocolError, Role, Validate};
 
+use super::history::BACKLOG_WAIT;
 use super::{Effect, apply, rules};
 use crate::auth::Identity;
 use crate::state::App;
@@ -72,15 +73,18 @@ pub async fn ingest_location(
     report.validate_at(now)?;
     may_report(who, &report.vehicle_id)?;
     ensure_device_vehicle(app, who, &report.vehicle_id).await?;
+    let slot = app
+        .fleet
+        .history
+        .reserve(BACKLOG_WAIT)
+        .await
+        .map_err(|e| ProtocolError::new(ErrorCode::RateLimited, e.to_string()))?;
     let effects = app.fleet.with(|s| {
         let effects = rules::location(s, &app.fleet.config, &report, now)?;
-        app.fleet
-            .history
-            .push(HistoryRow {
-                vehicle_id: report.vehicle_id.clone(),
-                location: report.location(now),
-            })
-            .map_err(|e| ProtocolError::new(ErrorCode::RateLimited, e.to_string()))?;
+        slot.push(HistoryRow {
+            vehicle_id: report.vehicle_id.clone(),
+            location: report.location(now),
+        });
         Ok::<_, ProtocolError>(effects)
     })?;
     apply(app, effects).await;
