@@ -28,6 +28,10 @@ export OPSDECK_SERVER_BIN="$PWD/target/debug/opsdeck-server"
 (cd tests/js && npm test 2>&1) | tee "$logs/js.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+echo "== benchmark smoke (opsdeck-bench, both servers, small N; counts only, no timings)"
+bash .ci/bench-smoke.sh 2>&1 | tee "$logs/bench.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 echo "== desktop app end to end (tests/e2e)"
 export OPSDECK_APP_BIN="$PWD/target/debug/opsdeck"
 (cd tests/e2e && bash ../../.ci/desktop-env.sh npm test 2>&1) | tee "$logs/e2e.log"
@@ -45,11 +49,15 @@ js_pass=$(node_count pass "$logs/js.log")
 js_fail=$(node_count fail "$logs/js.log")
 e2e_pass=$(node_count pass "$logs/e2e.log")
 e2e_fail=$(node_count fail "$logs/e2e.log")
+bench_pass=$(grep -cE "^bench smoke: ok" "$logs/bench.log")
+bench_fail=$((1 - bench_pass))
 for v in ui_pass ui_fail js_pass js_fail e2e_pass e2e_fail; do
   [ -n "${!v}" ] || printf -v "$v" 0
 done
 [ "$js_pass" -gt 0 ] && [ "$e2e_pass" -gt 0 ] && [ "$ui_pass" -gt 0 ] || status=1
 echo "ui: $ui_pass passed, $ui_fail failed; rust: $rust_pass passed, $rust_fail failed;" \
-  "js: $js_pass passed, $js_fail failed; e2e: $e2e_pass passed, $e2e_fail failed"
-echo "$((ui_pass + rust_pass + js_pass + e2e_pass)) passed, $((ui_fail + rust_fail + js_fail + e2e_fail)) failed"
+  "js: $js_pass passed, $js_fail failed; bench smoke: $bench_pass passed, $bench_fail failed;" \
+  "e2e: $e2e_pass passed, $e2e_fail failed"
+echo "$((ui_pass + rust_pass + js_pass + bench_pass + e2e_pass)) passed," \
+  "$((ui_fail + rust_fail + js_fail + bench_fail + e2e_fail)) failed"
 exit $status

@@ -46,6 +46,8 @@ impl Coalescer {
 pub async fn run(app: AppHandle, shell: Arc<Shell>, mut events: EventStream) {
     let mut positions = Coalescer::default();
     let mut presence_dirty = false;
+    let mut chat = crate::chat::ChatRelay::default();
+    let alerts = crate::alerts_sync::AlertsSync::start(app.clone(), shell.clone());
     let mut tick = tokio::time::interval(POSITIONS_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut presence_tick = tokio::time::interval(PRESENCE_EVERY);
@@ -53,11 +55,18 @@ pub async fn run(app: AppHandle, shell: Arc<Shell>, mut events: EventStream) {
         tokio::select! {
             ev = events.recv() => {
                 let Some(ev) = ev else { break };
+                if let ClientEvent::State(opsdeck_client::ConnectionState::Connected { .. }) = &ev {
+                    alerts.connected();
+                }
                 match ev {
                     ClientEvent::State(_) | ClientEvent::Latency(_) => {
                         shell.on_state_change(&app).await;
                     }
                     ClientEvent::Server(ev) => {
+                        if let Some(c) = chat.translate(&ev) {
+                            c.emit(&app);
+                        }
+                        alerts.observe(&app, &shell, &ev);
                         let out = shell.mirror(|m| m.apply(ev));
                         for ui in out {
                             match ui {

@@ -8,24 +8,36 @@
 //! - `embedded.rs`, `secrets.rs` (OS keyring), `settings.rs`, `paths.rs`, `logging.rs`.
 #![warn(missing_docs)]
 
+mod admin;
+mod alerts;
+mod alerts_sync;
 mod bridge;
+mod chat;
 mod commands;
 mod embedded;
+mod history;
 mod logging;
 mod mirror;
 mod paths;
 mod secrets;
+mod server_info;
+mod server_types;
 mod settings;
 mod shell;
+mod tray;
+mod trips;
 pub mod types;
 
 use std::sync::Arc;
 
 use tauri::{Manager, RunEvent};
 
+use commands::chat as chat_cmd;
+use commands::{alerts as alerts_cmd, geofences};
 use commands::{
     connection, fleet, kpi, notifications, presence, profiles, settings as settings_cmd,
 };
+use commands::{history as history_cmd, trips as trips_cmd};
 use paths::Paths;
 use shell::Shell;
 
@@ -55,6 +67,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let paths = paths(app)?;
             paths.create()?;
@@ -64,6 +77,7 @@ pub fn run() {
             let (secrets, warning) = secrets::open();
             let shell = Arc::new(Shell::new(paths, secrets, warning));
             app.manage(shell.clone());
+            tray::install(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = shell.start(&handle).await {
@@ -84,6 +98,17 @@ pub fn run() {
             settings_cmd::settings_save,
             kpi::kpi_snapshot,
             fleet::fleet_snapshot,
+            history_cmd::fleet_vehicle_history,
+            trips_cmd::trips_start,
+            trips_cmd::trips_complete,
+            trips_cmd::trips_cancel,
+            trips_cmd::trips_recent,
+            trips_cmd::trips_fetch,
+            alerts_cmd::alerts_list,
+            alerts_cmd::alerts_ack,
+            alerts_cmd::alerts_unacked_critical,
+            geofences::geofences_create,
+            geofences::geofences_delete,
             notifications::notifications_list,
             notifications::notifications_count,
             notifications::notifications_mark_read,
@@ -91,6 +116,20 @@ pub fn run() {
             notifications::notifications_send,
             notifications::notifications_sent,
             presence::presence_list,
+            commands::server::server_sockets,
+            commands::server::server_disconnect,
+            commands::server::server_addresses,
+            commands::server::server_mint_token,
+            chat_cmd::chat_rooms,
+            chat_cmd::chat_create_room,
+            chat_cmd::chat_join,
+            chat_cmd::chat_leave,
+            chat_cmd::chat_conversations,
+            chat_cmd::chat_history,
+            chat_cmd::chat_send,
+            chat_cmd::chat_send_dm,
+            chat_cmd::chat_typing,
+            chat_cmd::chat_mark_read,
         ])
         .build(tauri::generate_context!())
         .expect("the Tauri runtime starts");

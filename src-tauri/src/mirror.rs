@@ -44,6 +44,10 @@ pub struct Mirror {
     trips: HashMap<String, Trip>,
     /// Geofences as last listed.
     pub geofences: Vec<Geofence>,
+    /// Trips closed during this session (trips list).
+    pub closed_trips: crate::trips::TripLog,
+    /// The alert feed (`alerts.rs`, kept by `alerts_sync.rs`).
+    pub alerts: crate::alerts::AlertBook,
     presence: BTreeMap<String, PresenceUser>,
     seen_notifications: std::collections::VecDeque<String>,
 }
@@ -98,6 +102,8 @@ impl Mirror {
             ServerEvent::TripCancelled(c) => match self.trips.remove(&c.trip_id) {
                 Some(mut t) => {
                     t.status = TripStatus::Cancelled;
+                    self.closed_trips
+                        .record(t.clone(), Some(c.reason), chrono::Utc::now());
                     vec![UiEvent::Trip(t)]
                 }
                 None => Vec::new(),
@@ -134,6 +140,8 @@ impl Mirror {
             self.trips.insert(t.id.clone(), t.clone());
         } else {
             self.trips.remove(&t.id);
+            self.closed_trips
+                .record(t.clone(), None, chrono::Utc::now());
         }
         vec![UiEvent::Trip(t)]
     }

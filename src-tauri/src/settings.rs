@@ -25,6 +25,7 @@ impl Default for Settings {
             },
             tile_url: None,
             theme: Theme::System,
+            alert_sounds: true,
         }
     }
 }
@@ -127,6 +128,20 @@ mod tests {
         assert_eq!(load(dir.path()), s);
         let text = std::fs::read_to_string(settings_path(dir.path())).unwrap();
         assert!(!text.contains("token\""), "no token field in files: {text}");
+    }
+
+    #[test]
+    fn files_from_before_alert_sounds_keep_their_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            settings_path(dir.path()),
+            br#"{"settings":{"embedded":{"listen":"0.0.0.0:4800","simulator":false,"vehicles":5},"tileUrl":null,"theme":"dark"}}"#,
+        )
+        .unwrap();
+        let s = load(dir.path()).settings;
+        assert_eq!(s.theme, Theme::Dark);
+        assert_eq!(s.embedded.listen, "0.0.0.0:4800");
+        assert!(s.alert_sounds, "sounds on unless turned off");
     }
 
     #[test]

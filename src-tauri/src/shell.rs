@@ -36,6 +36,8 @@ pub struct Shell {
     mirror: Mutex<Mirror>,
     session: tokio::sync::Mutex<Option<Session>>,
     client: Mutex<Option<(Client, String)>>,
+    /// The `/admin` link of the session (Server screen).
+    pub admin: crate::admin::AdminLink,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -84,6 +86,7 @@ impl Shell {
             mirror: Mutex::new(Mirror::default()),
             session: tokio::sync::Mutex::new(None),
             client: Mutex::new(None),
+            admin: crate::admin::AdminLink::default(),
         }
     }
 
@@ -135,7 +138,7 @@ impl Shell {
                         fleet: support(caps.fleet),
                         kpi: support(caps.kpi),
                         chat: support(caps.chat),
-                        admin: support(caps.admin),
+                        admin: support(caps.admin) || self.admin.is_available(),
                     },
                     url.clone(),
                 )
@@ -182,6 +185,7 @@ impl Shell {
         let mut session = self.session.lock().await;
         if let Some(old) = session.take() {
             *lock(&self.client) = None;
+            self.admin.stop().await;
             stop_session(old).await;
         }
         self.mirror(Mirror::clear);
@@ -209,6 +213,7 @@ impl Shell {
             }
         };
         let mut config = ClientConfig::new(url.clone());
+        self.admin.start(app, self.clone(), &url, token.clone());
         if let Some(t) = token {
             config = config.with_token(t);
         }
@@ -311,6 +316,7 @@ impl Shell {
     /// Stops the session (client, bridge, embedded server) before the app exits.
     pub async fn shutdown(&self) {
         *lock(&self.client) = None;
+        self.admin.stop().await;
         if let Some(s) = self.session.lock().await.take() {
             stop_session(s).await;
         }

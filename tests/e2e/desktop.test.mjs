@@ -5,21 +5,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { launchApp, keyringSecret, sign, until, screenshot, startServer, sleep } from "./harness.mjs";
+import { connected, go, keyringSecret, launchApp, screenshot, sign, sleep, startServer, testid, until, useRemoteProfile } from "./harness.mjs";
 
-const testid = (id) => `[data-testid="${id}"]`;
 
-async function go(browser, view) {
-  await (await browser.$(testid(`nav-${view}`))).click();
-  await (await browser.$(testid(`view-${view}`))).waitForExist({ timeout: 15_000 });
-}
 
-async function connected(browser) {
-  await until("connected status", async () => {
-    const s = await browser.$(testid("status-state"));
-    return (await s.getAttribute("data-state")) === "connected";
-  }, 60_000);
-}
 
 test("embedded mode: live KPIs, fleet map, broadcast to a socket.io peer", async () => {
   const app = await launchApp();
@@ -102,16 +91,7 @@ test("remote mode: a profile to a separately started opsdeck-server", async () =
   try {
     const { browser } = app;
     await connected(browser);
-    await go(browser, "connection");
-    const token = sign(server.secret, { sub: "remote-op", role: "dispatcher", name: "Remote Operator" });
-    await (await browser.$(testid("profile-name"))).setValue("Headless HQ");
-    await (await browser.$(testid("profile-url"))).setValue(server.url);
-    await (await browser.$(testid("profile-token"))).setValue(token);
-    await (await browser.$(testid("profile-save"))).click();
-    const use = await browser.$(testid("profile-use"));
-    await use.waitForClickable({ timeout: 15_000 });
-    await use.click();
-    await until("remote mode", async () => (await (await browser.$(testid("conn-mode"))).getText()).includes("remote"), 30_000);
+    await useRemoteProfile(browser, server, "Headless HQ");
     await connected(browser);
     await until("the remote server's URL in the status bar", async () =>
       (await (await browser.$("body")).getText()).includes(server.url.replace("http://", "")), 30_000);

@@ -62,8 +62,24 @@ export function keyringSecret() {
   }).trim();
 }
 
+/**
+ * Waits until an app launched earlier in this D-Bus session has quit: while it holds the
+ * single-instance name, a new launch would just hand over to it and exit (seen under load).
+ */
+export async function previousAppGone() {
+  const taken = () => {
+    try {
+      return execFileSync("busctl", ["--user", "list", "--no-legend"], { encoding: "utf8" }).includes("opsdeck.console.SingleInstance");
+    } catch {
+      return false;
+    }
+  };
+  await until("the previous app to quit", () => !taken(), 30_000);
+}
+
 /** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
 export async function launchApp({ env = {} } = {}) {
+  await previousAppGone();
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
   if (process.env.VEHICLES) {
     // Measurements: a fresh install with a given simulator size.
@@ -145,4 +161,36 @@ export async function startServer(args = []) {
     rmSync(dir, { recursive: true, force: true });
   };
   return { url, secret, stop };
+}
+
+/** CSS selector of a `data-testid`. */
+export const testid = (id) => `[data-testid="${id}"]`;
+
+/** Opens a screen from the navigation and waits for it. */
+export async function go(browser, view) {
+  await (await browser.$(testid(`nav-${view}`))).click();
+  await (await browser.$(testid(`view-${view}`))).waitForExist({ timeout: 15_000 });
+}
+
+/** Waits until the status bar says connected. */
+export async function connected(browser) {
+  await until("connected status", async () =>
+    (await (await browser.$(testid("status-state"))).getAttribute("data-state")) === "connected", 60_000);
+}
+
+/**
+ * Adds a connection profile to `server` (from `startServer`) with a token for `claims`, switches
+ * to it from the Connection screen and waits for remote mode.
+ */
+export async function useRemoteProfile(browser, server, name, claims = { sub: "remote-op", role: "dispatcher", name: "Remote Operator" }) {
+  await go(browser, "connection");
+  const token = sign(server.secret, claims);
+  await (await browser.$(testid("profile-name"))).setValue(name);
+  await (await browser.$(testid("profile-url"))).setValue(server.url);
+  await (await browser.$(testid("profile-token"))).setValue(token);
+  await (await browser.$(testid("profile-save"))).click();
+  const use = await browser.$(testid("profile-use"));
+  await use.waitForClickable({ timeout: 15_000 });
+  await use.click();
+  await until("remote mode", async () => (await (await browser.$(testid("conn-mode"))).getText()).includes("remote"), 30_000);
 }

@@ -8,6 +8,8 @@ import { ConnectionStore } from "./stores/connection.svelte";
 import { SettingsStore } from "./stores/settings.svelte";
 import { SessionManager } from "./stores/session.svelte";
 import { Clock } from "./stores/clock.svelte";
+import { DesktopEvents } from "./stores/desktop.svelte";
+import { playChime } from "./lib/alertSound";
 import { startFrameProbe } from "./lib/frameProbe";
 
 startFrameProbe();
@@ -20,6 +22,12 @@ const clock = new Clock();
 clock.start();
 void connection.start();
 void settings.start();
+// Tray actions and alert sounds; "compose" lands in the notification composer.
+const desktop = new DesktopEvents(api.desktop, () => settings.settings?.alertSounds ?? true, playChime, (hash) => {
+  location.hash = hash;
+  if (hash.endsWith("/compose")) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="compose-title"]')?.focus(), 150);
+});
+void desktop.start();
 
 const app = mount(App, {
   target: document.getElementById("app")!,

@@ -176,6 +176,9 @@ pub fn feature_of_request(event: &str) -> Option<Feature> {
         | e::TYPING_STOP
         | e::MESSAGE_READ
         | e::MESSAGE_HISTORY
+        | e::ROOM_LIST
+        | e::ROOM_CREATE
+        | e::DM_CONVERSATIONS
         | compat::CONVERSATION_JOIN
         | compat::CONVERSATION_LEAVE
         | compat::PRIVATE_MESSAGE

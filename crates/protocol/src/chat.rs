@@ -13,6 +13,9 @@ use crate::identity::UserRef;
 use crate::validate::{self, Validate, ValidationError};
 use crate::{ErrorCode, ProtocolError, Role, Timestamp};
 
+mod directory;
+pub use directory::{DmConversation, DmConversations, ListedRoom, RoomCreated, RoomList};
+
 /// Longest message text, in characters.
 pub const MAX_TEXT: usize = 4000;
 /// Longest room name, in characters.

@@ -159,6 +159,12 @@ pub const ROOM_USER_JOINED: &str = "room:userJoined";
 pub const ROOM_USER_LEFT: &str = "room:userLeft";
 /// Server → every socket: a room was created (`POST /api/rooms`).
 pub const ROOM_CREATED: &str = "room:created";
+/// Client → server: the rooms the caller may enter (Opsdeck addition).
+pub const ROOM_LIST: &str = "room:list";
+/// Client → server: create a room, as `POST /api/rooms` (Opsdeck addition).
+pub const ROOM_CREATE: &str = "room:create";
+/// Client → server: the caller's direct-message conversations (Opsdeck addition).
+pub const DM_CONVERSATIONS: &str = "dm:conversations";
 /// Client → server: a room message (`{roomId, text}`, or `{conversationId, content}` per §9).
 pub const MESSAGE_SEND: &str = "message:send";
 /// Server → room, sender included: a room message.

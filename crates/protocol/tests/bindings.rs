@@ -148,6 +148,11 @@ fn export_all(c: &mut Collector<'_>) {
         chat::PostMessage,
         chat::NewMessage,
         chat::PostedMessage,
+        chat::ListedRoom,
+        chat::RoomList,
+        chat::RoomCreated,
+        chat::DmConversation,
+        chat::DmConversations,
     );
     export!(
         compat::ConversationRef,

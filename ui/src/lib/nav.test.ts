@@ -18,16 +18,19 @@ function status(kind: "connected" | "reconnecting" | "disconnected", caps: Capab
 
 describe("capability-based navigation", () => {
   it("offers every screen to a full server", () => {
-    expect(visibleViews(ALL)).toEqual(["overview", "fleet", "notifications", "people", "connection"]);
+    expect(visibleViews(ALL)).toEqual(["overview", "fleet", "alerts", "notifications", "people", "chat", "server", "settings", "connection"]);
   });
 
   it("offers only KPIs (and Connection) to an ERP-only server", () => {
-    expect(visibleViews(ERP)).toEqual(["overview", "connection"]);
+    expect(visibleViews(ERP)).toEqual(["overview", "settings", "connection"]);
   });
 
   it("offers only Connection before any status", () => {
-    expect(visibleViews(null)).toEqual(["connection"]);
-    expect(visibleViews(NO_CAPABILITIES)).toEqual(["connection"]);
+    expect(visibleViews(null)).toEqual(["settings", "connection"]);
+    expect(visibleViews(NO_CAPABILITIES)).toEqual(["settings", "connection"]);
+    // Settings is always there but never the screen one lands on.
+    expect(resolveView(null, ["settings", "connection"])).toBe("connection");
+    expect(resolveView("settings", ["settings", "connection"])).toBe("settings");
   });
 
   it("falls back to the first offered view", () => {

@@ -4,15 +4,19 @@
 import type { Role } from "../bindings";
 import type { Capabilities, ConnStatus } from "../api/types";
 
-export type ViewId = "overview" | "fleet" | "notifications" | "people" | "connection";
+export type ViewId = "overview" | "fleet" | "alerts" | "notifications" | "people" | "chat" | "server" | "settings" | "connection";
 
 export type ViewDef = { id: ViewId; label: string; needs: keyof Capabilities | null };
 
 export const VIEWS: readonly ViewDef[] = [
   { id: "overview", label: "Overview", needs: "kpi" },
   { id: "fleet", label: "Fleet", needs: "fleet" },
+  { id: "alerts", label: "Alerts", needs: "fleet" },
   { id: "notifications", label: "Notifications", needs: "notifications" },
   { id: "people", label: "People", needs: "presence" },
+  { id: "chat", label: "Chat", needs: "chat" },
+  { id: "server", label: "Server", needs: "admin" },
+  { id: "settings", label: "Settings", needs: null },
   { id: "connection", label: "Connection", needs: null },
 ];
 
@@ -24,7 +28,8 @@ export function visibleViews(caps: Capabilities | null): ViewId[] {
 /** The view to show: the requested one if offered, else the first offered data view. */
 export function resolveView(requested: ViewId | null, visible: readonly ViewId[]): ViewId {
   if (requested && visible.includes(requested)) return requested;
-  return visible[0] ?? "connection";
+  const data = VIEWS.find((v) => v.needs !== null && visible.includes(v.id));
+  return data?.id ?? "connection";
 }
 
 /** Parses a `#/fleet`-style hash into a view id (null when it names none). */

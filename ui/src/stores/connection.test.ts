@@ -32,7 +32,7 @@ describe("ConnectionStore", () => {
     await store.start();
     expect(store.load).toBe("ready");
     expect(store.profiles.map((p) => p.id)).toEqual(["p1"]);
-    expect(visibleViews(store.capabilities)).toEqual(["overview", "fleet", "notifications", "people", "connection"]);
+    expect(visibleViews(store.capabilities)).toEqual(["overview", "fleet", "alerts", "notifications", "people", "chat", "server", "settings", "connection"]);
   });
 
   it("follows conn://status, keeping screens while reconnecting to the same server", async () => {
@@ -43,7 +43,7 @@ describe("ConnectionStore", () => {
     expect(stateTone(store.status)).toBe("warn");
     expect(store.capabilities).toEqual(ALL);
     t.emit("conn://status", st({ kind: "connected", socketId: "s2" }, ERP, { latencyMs: 9 }));
-    expect(visibleViews(store.capabilities)).toEqual(["overview", "connection"]);
+    expect(visibleViews(store.capabilities)).toEqual(["overview", "settings", "connection"]);
     expect(store.status?.latencyMs).toBe(9);
   });
 
@@ -92,7 +92,7 @@ describe("ConnectionStore", () => {
 });
 
 describe("SettingsStore", () => {
-  const settings: Settings = { embedded: { listen: "127.0.0.1:4700", simulator: true, vehicles: 500 }, tileUrl: null, theme: "system" };
+  const settings: Settings = { embedded: { listen: "127.0.0.1:4700", simulator: true, vehicles: 500 }, tileUrl: null, theme: "system", alertSounds: true };
 
   it("loads and saves settings, normalizing an empty tile URL", async () => {
     const t = new FakeTransport().on("settings_get", settings).on("settings_save", (a: { settings: Settings }) => a.settings);

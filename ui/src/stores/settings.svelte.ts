@@ -22,6 +22,29 @@ export function validateListen(listen: string): string | null {
   return null;
 }
 
+/** Checks the simulator's vehicle count. */
+export function validateVehicles(n: number): string | null {
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) return "Simulated vehicles: a whole number from 1 to 100,000.";
+  return null;
+}
+
+/** Every problem of a settings draft, by field (null when fine). */
+export function settingsErrors(s: Settings): { listen: string | null; tileUrl: string | null; vehicles: string | null } {
+  return {
+    listen: validateListen(s.embedded.listen),
+    tileUrl: s.tileUrl ? validateTileUrl(s.tileUrl) : null,
+    vehicles: s.embedded.simulator ? validateVehicles(s.embedded.vehicles) : null,
+  };
+}
+
+/** Whether saving `next` over `saved` restarts the embedded server. */
+export function restartsServer(saved: Settings | null, next: Settings): boolean {
+  if (!saved) return false;
+  const a = saved.embedded;
+  const b = next.embedded;
+  return a.listen !== b.listen || a.simulator !== b.simulator || a.vehicles !== b.vehicles;
+}
+
 /** The theme to paint with: the setting, or the OS preference for "system". */
 export function resolveTheme(theme: Theme | undefined, prefersDark: boolean): "light" | "dark" {
   if (theme === "light" || theme === "dark") return theme;
@@ -48,11 +71,17 @@ export class SettingsStore {
     }
   }
 
+  /** Saves one change on top of the saved settings (theme, sounds: applied at once). */
+  async patch(change: Partial<Settings>): Promise<boolean> {
+    if (!this.settings) return false;
+    return this.save({ ...this.settings, ...change });
+  }
+
   async save(next: Settings): Promise<boolean> {
-    const tileError = next.tileUrl ? validateTileUrl(next.tileUrl) : null;
-    const listenError = validateListen(next.embedded.listen);
-    if (tileError || listenError) {
-      this.error = tileError ?? listenError;
+    const errors = settingsErrors(next);
+    const first = errors.listen ?? errors.tileUrl ?? errors.vehicles;
+    if (first) {
+      this.error = first;
       return false;
     }
     this.saving = true;

@@ -1,8 +1,10 @@
 //! §7 chat.
 
 use opsdeck_protocol::chat::{
-    DmSend, MarkMessageRead, MessageHistory, MessageHistoryRequest, MessageSend, MessageSent,
+    ChatRoom, CreateRoom, DmConversation, DmConversations, DmSend, ListedRoom, MarkMessageRead,
+    MessageHistory, MessageHistoryRequest, MessageSend, MessageSent, RoomCreated, RoomList,
 };
+use opsdeck_protocol::compat::{self, DirectTyping};
 use opsdeck_protocol::events;
 use serde_json::json;
 
@@ -60,5 +62,36 @@ impl Client {
         self.request::<_, Done>(events::MESSAGE_READ, receipt)
             .await
             .map(|_| ())
+    }
+
+    /// `room:list`: public rooms and the private rooms this user may enter, each with whether
+    /// the user is a member (Opsdeck addition; not to be confused with the admin
+    /// [`Client::list_rooms`], which lists Socket.IO rooms).
+    pub async fn chat_rooms(&self) -> Result<Vec<ListedRoom>, ClientError> {
+        let list: RoomList = self.request(events::ROOM_LIST, &json!({})).await?;
+        Ok(list.rooms)
+    }
+
+    /// `room:create`: a new room with this user (and `members`) as members; every socket
+    /// hears `room:created`.
+    pub async fn create_room(&self, room: &CreateRoom) -> Result<ChatRoom, ClientError> {
+        let created: RoomCreated = self.request(events::ROOM_CREATE, room).await?;
+        Ok(created.room)
+    }
+
+    /// `dm:conversations`: the people this user has exchanged direct messages with, most
+    /// recent first.
+    pub async fn dm_conversations(&self) -> Result<Vec<DmConversation>, ClientError> {
+        let list: DmConversations = self.request(events::DM_CONVERSATIONS, &json!({})).await?;
+        Ok(list.conversations)
+    }
+
+    /// `typing` (§9): a typing notice to one user (they get `userTyping`); no ack.
+    pub async fn set_dm_typing(&self, peer_id: &str, typing: bool) -> Result<(), ClientError> {
+        let notice = DirectTyping {
+            receiver_id: peer_id.to_owned(),
+            is_typing: typing,
+        };
+        self.emit(compat::TYPING, &notice).await
     }
 }

@@ -4,10 +4,12 @@
 //! `typing:start` / `typing:stop` `{conversationId}`.
 
 use opsdeck_protocol::chat::{
-    ChatUser, DmSend, MarkMessageRead, MessageHistoryRequest, MessageSend, MessageSent, RoomRef,
+    ChatUser, CreateRoom, DmConversations, DmSend, MarkMessageRead, MessageHistoryRequest,
+    MessageSend, MessageSent, RoomCreated, RoomList, RoomRef,
 };
 use opsdeck_protocol::compat::{MessageSendAny, TypingRequestAny};
 use opsdeck_protocol::{ProtocolError, Validate, events};
+use serde::de::IgnoredAny;
 use socketioxide::extract::SocketRef;
 
 use super::{Caller, Failure, Reply, done, on, on_with, reply};
@@ -23,6 +25,9 @@ pub(super) fn register(s: &SocketRef) {
     on(s, events::TYPING_STOP, typing_stop);
     on(s, events::MESSAGE_READ, message_read);
     on(s, events::MESSAGE_HISTORY, history);
+    on(s, events::ROOM_LIST, room_list);
+    on(s, events::ROOM_CREATE, room_create);
+    on(s, events::DM_CONVERSATIONS, dm_conversations);
 }
 
 /// The caller as chat sees it; anonymous viewers and devices are `forbidden`.
@@ -100,4 +105,28 @@ async fn message_read(c: Caller, r: MarkMessageRead) -> Reply {
 async fn history(c: Caller, req: MessageHistoryRequest) -> Reply {
     let me = user(&c)?;
     reply(&messages::history(&c.app, &c.socket, &me, req).await?)
+}
+
+/// `room:list`: public rooms and the private rooms the caller may enter.
+async fn room_list(c: Caller, _: IgnoredAny) -> Reply {
+    let me = user(&c)?;
+    reply(&RoomList {
+        rooms: c.app.store.rooms_for(&me.id).await?,
+    })
+}
+
+/// `room:create`: as `POST /api/rooms` (announced with `room:created`); acks `{room}`.
+async fn room_create(c: Caller, req: CreateRoom) -> Reply {
+    let me = user(&c)?;
+    reply(&RoomCreated {
+        room: rooms::create(&c.app, &me, req).await?,
+    })
+}
+
+/// `dm:conversations`: the people the caller has exchanged direct messages with.
+async fn dm_conversations(c: Caller, _: IgnoredAny) -> Reply {
+    let me = user(&c)?;
+    reply(&DmConversations {
+        conversations: c.app.store.dm_conversations(&me.id).await?,
+    })
 }

@@ -30,7 +30,7 @@ fn role_of(s: Option<String>) -> Role {
     s.as_deref().and_then(Role::parse).unwrap_or(Role::Viewer)
 }
 
-fn room_from_row(r: &SqliteRow) -> Result<ChatRoom, ServerError> {
+pub(super) fn room_from_row(r: &SqliteRow) -> Result<ChatRoom, ServerError> {
     let description: String = r.try_get("description")?;
     let creator: Option<String> = r.try_get("created_by")?;
     let creator = creator.unwrap_or_default();

@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod chat;
+pub mod chat_directory;
 pub mod fleet;
 pub mod kpis;
 pub mod notifications;

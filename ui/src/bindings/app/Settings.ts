@@ -17,4 +17,8 @@ tileUrl: string | null,
 /**
  * Theme.
  */
-theme: Theme, };
+theme: Theme, 
+/**
+ * Play a sound for new critical alerts.
+ */
+alertSounds: boolean, };
