@@ -79,7 +79,6 @@ export async function previousAppGone() {
 
 /** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
 export async function launchApp({ env = {} } = {}) {
-  await previousAppGone();
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
   if (process.env.VEHICLES) {
     // Measurements: a fresh install with a given simulator size.
@@ -101,12 +100,16 @@ export async function launchApp({ env = {} } = {}) {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  await until("tauri-driver", () =>
+  const listening = (port) => () =>
     new Promise((resolve) => {
-      const c = net.connect(driverPort, "127.0.0.1", () => { c.end(); resolve(true); });
+      const c = net.connect(port, "127.0.0.1", () => { c.end(); resolve(true); });
       c.on("error", () => resolve(false));
-    }), 20_000);
-  const browser = await remote({
+    });
+  // tauri-driver listens at once but proxies to WebKitWebDriver, which it starts on the native
+  // port: a session requested before that one listens fails with "connection refused".
+  await until("tauri-driver", listening(driverPort), 20_000);
+  await until("WebKitWebDriver", listening(nativePort), 20_000);
+  const session = () => remote({
     hostname: "127.0.0.1",
     port: driverPort,
     logLevel: "warn",
@@ -117,6 +120,22 @@ export async function launchApp({ env = {} } = {}) {
       "tauri:options": { application: APP },
     },
   });
+  let browser;
+  for (let attempt = 1; !browser; attempt++) {
+    try {
+      browser = await session();
+    } catch (e) {
+      // A loaded machine can still refuse the first request; a leftover driver would keep
+      // this test process alive forever, so it goes on the last failure.
+      if (attempt >= 3) {
+        driver.kill("SIGTERM");
+        rmSync(dataDir, { recursive: true, force: true });
+        throw e;
+      }
+      console.error(`WebDriver session attempt ${attempt} failed (${e.message}); retrying`);
+      await sleep(2_000);
+    }
+  }
   const stop = async () => {
     try { await browser.deleteSession(); } catch {}
     driver.kill("SIGTERM");
@@ -138,6 +157,12 @@ export function screenshot(name) {
   return file;
 }
 
+/** Servers started by this test file: killed when it exits, even after a failed test. */
+const children = new Set();
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
 /** Starts a headless opsdeck-server with a known secret; returns { url, secret, stop }. */
 export async function startServer(args = []) {
   const secret = crypto.randomBytes(24).toString("hex");
@@ -146,6 +171,8 @@ export async function startServer(args = []) {
     env: { ...process.env, JWT_SECRET: secret },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
   const url = await new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (d) => {
@@ -155,9 +182,16 @@ export async function startServer(args = []) {
     });
     child.on("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
+  // A test that fails before its `finally` must not leave the file's process waiting on us.
+  child.unref();
+  child.stdout.unref();
   const stop = async () => {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.on("exit", r));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.ref(); // waiting for its exit must keep this process alive
+      child.kill("SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   return { url, secret, stop };
