@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --quiet -p opsdeck-server -p opsdeck-bench
+# The same build as the test command's (`-p` selections unify features differently and would
+# recompile a third of the dependency tree).
+cargo build --workspace --all-targets --quiet
 (cd bench/node-peer && { [ -d node_modules/socket.io ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 start=$(date +%s)

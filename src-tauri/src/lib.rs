@@ -41,6 +41,9 @@ use commands::{history as history_cmd, trips as trips_cmd};
 use paths::Paths;
 use shell::Shell;
 
+/// How long the app waits on exit for its links and embedded server to close.
+const SHUTDOWN_LIMIT: std::time::Duration = std::time::Duration::from_secs(12);
+
 /// Resolves the app's directories (honouring `OPSDECK_DATA_DIR`).
 fn paths(app: &tauri::App) -> Result<Paths, String> {
     let p = app.path();
@@ -138,7 +141,16 @@ pub fn run() {
             && let Some(shell) = handle.try_state::<Arc<Shell>>()
         {
             let shell = shell.inner().clone();
-            tauri::async_runtime::block_on(async move { shell.shutdown().await });
+            // The embedded server takes at most 10 s to stop; a link that hangs beyond that
+            // must not keep a closed app (and its single-instance name) alive.
+            tauri::async_runtime::block_on(async move {
+                if tokio::time::timeout(SHUTDOWN_LIMIT, shell.shutdown())
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!(limit = ?SHUTDOWN_LIMIT, "shutdown incomplete; exiting anyway");
+                }
+            });
         }
     });
 }

@@ -13,7 +13,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { connected, go, keyringSecret, launchApp, previousAppGone, screenshot, sign, sleep, startServer, testid, until, useRemoteProfile } from "./harness.mjs";
+import { connected, go, keyringSecret, launchApp, screenshot, sign, sleep, startServer, testid, until, useRemoteProfile } from "./harness.mjs";
 
 const row = (id) => `${testid("alert-row")}[data-id="${id}"]`;
 
@@ -185,7 +185,6 @@ test("alerts: ack in the app and in a peer, both ways; geofence drawn on the map
 
 test("remote mode: alerts, a typed circle and a drawn polygon against a separate opsdeck-server", async () => {
   const server = await startServer();
-  await previousAppGone();
   const app = await launchApp();
   let peer;
   try {

@@ -14,7 +14,9 @@ const text = (browser, el) => browser.execute((e) => e.textContent, el);
 
 /** Screenshot once the webview has painted its latest frames (X captures lag behind the DOM). */
 async function shot(browser, name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  // Two animation frames so the last update is painted; `done` needs a value WebKitWebDriver can
+  // serialise (with none it answers "Could not parse script result").
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));
   await sleep(1500);
   screenshot(name);
 }

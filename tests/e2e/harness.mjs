@@ -2,7 +2,7 @@
 // WebKitWebDriver, which launches target/debug/opsdeck in the X display of .ci/desktop-env.sh.
 // Each test run gets its own data directory and embedded-server port.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import net from "node:net";
@@ -63,19 +63,55 @@ export function keyringSecret() {
 }
 
 /**
- * Waits until an app launched earlier in this D-Bus session has quit: while it holds the
- * single-instance name, a new launch would just hand over to it and exit (seen under load).
+ * Pids of running desktop apps launched by these tests: process name `opsdeck` with an
+ * `OPSDECK_DATA_DIR` in their environment (every e2e launch sets one), optionally a given one.
  */
-export async function previousAppGone() {
-  const taken = () => {
+export function appPids(dataDir) {
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      return execFileSync("busctl", ["--user", "list", "--no-legend"], { encoding: "utf8" }).includes("opsdeck.console.SingleInstance");
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "opsdeck") continue;
+      const env = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      const dir = env.find((v) => v.startsWith("OPSDECK_DATA_DIR="));
+      if (dir && (dataDir === undefined || dir === `OPSDECK_DATA_DIR=${dataDir}`)) pids.push(Number(entry));
     } catch {
-      return false;
+      // gone meanwhile, or not ours to read
     }
-  };
-  await until("the previous app to quit", () => !taken(), 30_000);
+  }
+  return pids;
 }
+
+/** Whether the single-instance name of an app is held in this D-Bus session. */
+function instanceNameTaken() {
+  try {
+    return execFileSync("busctl", ["--user", "list", "--no-legend"], { encoding: "utf8" }).includes("opsdeck.console.SingleInstance");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until every app launched earlier by these tests has quit, killing one that takes more
+ * than `ms`: while an app holds the single-instance name, a new launch would just hand over to
+ * it and exit, and the WebDriver session would wait for a window that never comes.
+ */
+export async function previousAppGone(ms = 15_000) {
+  const gone = () => appPids().length === 0 && !instanceNameTaken();
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (gone()) return;
+    await sleep(200);
+  }
+  for (const pid of appPids()) {
+    console.error(`e2e: app ${pid} still running ${ms / 1000} s after its test; killing it`);
+    try { process.kill(pid, "SIGKILL"); } catch {}
+  }
+  await until("the previous app to quit", gone, 10_000, 200);
+}
+
+/** Runs `promise`, giving up (resolving undefined) after `ms`. */
+const bounded = (promise, ms) => Promise.race([promise.catch(() => undefined), sleep(ms)]);
 
 /** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
 export async function launchApp({ env = {} } = {}) {
@@ -87,6 +123,8 @@ export async function launchApp({ env = {} } = {}) {
       settings: { embedded: { listen: "127.0.0.1:4700", simulator: true, vehicles: Number(process.env.VEHICLES) }, tileUrl: null, theme: "system" },
     }));
   }
+  await previousAppGone();
+  const appDataDir = env.OPSDECK_DATA_DIR ?? dataDir;
   const port = await freePort();
   const driverPort = await freePort();
   const nativePort = await freePort();
@@ -114,6 +152,8 @@ export async function launchApp({ env = {} } = {}) {
     port: driverPort,
     logLevel: "warn",
     connectionRetryCount: 0,
+    // A session normally starts in seconds; one that takes minutes will not start at all.
+    connectionRetryTimeout: 90_000,
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,
@@ -127,19 +167,24 @@ export async function launchApp({ env = {} } = {}) {
     } catch (e) {
       // A loaded machine can still refuse the first request; a leftover driver would keep
       // this test process alive forever, so it goes on the last failure.
-      if (attempt >= 3) {
+      const appExited = appPids(appDataDir).length === 0;
+      if (attempt >= 2) {
         driver.kill("SIGTERM");
+        for (const pid of appPids(appDataDir)) try { process.kill(pid, "SIGKILL"); } catch {}
         rmSync(dataDir, { recursive: true, force: true });
         throw e;
       }
-      console.error(`WebDriver session attempt ${attempt} failed (${e.message}); retrying`);
-      await sleep(2_000);
+      console.error(`WebDriver session attempt ${attempt} failed (${e.message}; app ${appExited ? "not running" : "running"}); retrying`);
+      for (const pid of appPids(appDataDir)) try { process.kill(pid, "SIGKILL"); } catch {}
+      await previousAppGone();
     }
   }
+  // Closing the session closes the window; the app then stops its embedded server (≤ 10 s)
+  // and exits. One that outlives that is killed, so the next launch starts clean.
   const stop = async () => {
-    try { await browser.deleteSession(); } catch {}
+    await bounded(browser.deleteSession(), 15_000);
     driver.kill("SIGTERM");
-    await sleep(500);
+    await previousAppGone();
     rmSync(dataDir, { recursive: true, force: true });
   };
   return { browser, port, dataDir, stop };

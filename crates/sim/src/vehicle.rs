@@ -272,6 +272,7 @@ impl Vehicle {
 /// Places vehicle `i` at the start: at its home depot, a landmark or a street corner, with
 /// fuel between a quarter and full, except every 16th (starting at V-0004) just above the
 /// 15% low-fuel line and every 50th (from V-0008) already below it, and a few in the workshop.
+/// Everyone starts parked; most set off within 20 s.
 pub(crate) fn spawn(
     i: usize,
     id: &Identity,
@@ -309,10 +310,17 @@ pub(crate) fn spawn(
             rng.random_range(0.0..120.0),
         )
     } else {
+        // Most of the fleet sets off within the first 20 s, so a fresh install shows a city
+        // in motion at once; the rest over five minutes, so departures do not all line up.
+        let wake = if rng.random::<f64>() < 0.7 {
+            rng.random_range(0.0..20.0)
+        } else {
+            rng.random_range(20.0..300.0)
+        };
         (
             rng.random_range(25.0..95.0),
             rng.random_range(10.0..22.0),
-            rng.random_range(0.0..300.0),
+            wake,
         )
     };
     let (mode, wake_s) = if in_workshop {

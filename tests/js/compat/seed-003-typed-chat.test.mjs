@@ -100,6 +100,24 @@ describe('seed 003 — typed chat server, against Opsdeck --presence-broadcast a
     assert.equal(refused.error.code, 'bad_request');
   });
 
+  it('a message:send right behind its conversation:join (no wait for the join) is stored, every time', async () => {
+    // The guide's clients emit both back to back; the server runs them concurrently, so the
+    // message may reach the store before the join has created the conversation.
+    const { socket } = await client(server, uid('eager'));
+    const convs = Array.from({ length: 25 }, () => uid('eager-conv'));
+    const acks = convs.map((conv) => {
+      socket.emit('conversation:join', conv);
+      return socket.timeout(5000).emitWithAck('message:send', { conversationId: conv, content: `first in ${conv}` });
+    });
+    const answers = await Promise.all(acks);
+    assert.deepEqual(answers.filter((a) => a.success !== true), [], 'every message accepted');
+    for (const conv of convs.slice(0, 5)) {
+      const history = await socket.timeout(5000).emitWithAck('message:history', { roomId: conv });
+      assert.equal(history.success, true);
+      assert.deepEqual(history.messages.map((m) => m.text), [`first in ${conv}`]);
+    }
+  });
+
   it('Pattern 2: typing:start / typing:stop {conversationId} reach the others under the same names', async () => {
     const conv = uid('type');
     const typist = uid('typist');

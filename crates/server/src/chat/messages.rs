@@ -34,10 +34,11 @@ pub async fn send(
     req: MessageSend,
 ) -> Result<MessageSent, ProtocolError> {
     req.validate()?;
-    let exists = check(app, socket, user, &req.room_id).await?;
+    // Unknown rooms are created (public) with the message; `check` only refuses private ones.
+    check(app, socket, user, &req.room_id).await?;
     let stored = app
         .store
-        .insert_room_message(&req.room_id, user, &req.text, now(), !exists)
+        .insert_room_message(&req.room_id, user, &req.text, now())
         .await?;
     let m = MessageReceived {
         id: stored.message.id.clone(),

@@ -13,7 +13,7 @@ use opsdeck_protocol::{ProtocolError, Role, Validate, events};
 use socketioxide::extract::SocketRef;
 
 use super::naming::{Naming, RoomNotice, render};
-use crate::handlers::join_socket_limited;
+use crate::handlers::may_join;
 use crate::state::App;
 use crate::store::now;
 
@@ -71,22 +71,15 @@ pub async fn join(
     naming: Naming,
 ) -> Result<RoomJoined, ProtocolError> {
     let before = Naming::of_socket(&socket.rooms(), room_id);
-    // The room limit first: refusing after writing would leave a half-done join behind.
-    join_socket_limited(app, socket, &chat_room(room_id))?;
-    let entered = match app.store.enter_room(room_id, user, now()).await {
-        Ok(Some(room)) => Ok(room),
-        Ok(None) => Err(private(room_id)),
-        Err(e) => Err(ProtocolError::from(e)),
+    // The room limit before writing, and the socket joins only once the store admitted it:
+    // `check` trusts a socket that is in the room, so it must not be in a private room early.
+    may_join(app, socket, &chat_room(room_id))?;
+    let room = match app.store.enter_room(room_id, user, now()).await {
+        Ok(Some(room)) => room,
+        Ok(None) => return Err(private(room_id)),
+        Err(e) => return Err(ProtocolError::from(e)),
     };
-    let room = match entered {
-        Ok(room) => room,
-        Err(e) => {
-            if before.is_none() {
-                socket.leave(chat_room(room_id));
-            }
-            return Err(e);
-        }
-    };
+    socket.join(chat_room(room_id));
     let mine = naming.sub_room(room_id);
     for sub in Naming::sub_rooms(room_id) {
         if Some(&sub) != mine.as_ref() {

@@ -211,9 +211,18 @@ pub fn join_limited(caller: &Caller, room: &str) -> Result<(), ProtocolError> {
 /// [`join_limited`] for any socket. Identity rooms (`user:`, `role:`) and the naming
 /// sub-rooms of chat rooms (`room:{id}#…`, part of the chat room they mark) do not count.
 pub fn join_socket_limited(app: &App, socket: &SocketRef, room: &str) -> Result<(), ProtocolError> {
+    if !may_join(app, socket, room)? {
+        socket.join(room.to_owned());
+    }
+    Ok(())
+}
+
+/// Whether `socket` may join `room` under the per-socket room limit: `Ok(true)` when it is
+/// in the room already, `Ok(false)` when it may join, `too_large` at the limit.
+pub fn may_join(app: &App, socket: &SocketRef, room: &str) -> Result<bool, ProtocolError> {
     let rooms = socket.rooms();
     if rooms.iter().any(|r| r == room) {
-        return Ok(());
+        return Ok(true);
     }
     let own = rooms
         .iter()
@@ -226,8 +235,7 @@ pub fn join_socket_limited(app: &App, socket: &SocketRef, room: &str) -> Result<
             format!("a socket may join at most {max} rooms"),
         ));
     }
-    socket.join(room.to_owned());
-    Ok(())
+    Ok(false)
 }
 
 /// Refuses callers below `min`.

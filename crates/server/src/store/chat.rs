@@ -208,20 +208,19 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a room message; with `create`, first creates the room (public, named after its
-    /// id) if it does not exist, in the same transaction.
+    /// Stores a room message, first creating the room (public, named after its id) if it does
+    /// not exist, in the same transaction. Always, not only when the caller saw no room: a
+    /// socket is in a room's Socket.IO room as soon as its join starts, before the join has
+    /// written the room, and a client may send right after joining without waiting for the ack.
     pub async fn insert_room_message(
         &self,
         room_id: &str,
         sender: &ChatUser,
         text: &str,
         now: DateTime<Utc>,
-        create: bool,
     ) -> Result<StoredMessage, ServerError> {
         let mut tx = self.pool().begin().await?;
-        if create {
-            insert_public_room_in(&mut tx, room_id, sender, now).await?;
-        }
+        insert_public_room_in(&mut tx, room_id, sender, now).await?;
         let m = insert_message_in(&mut tx, Some(room_id), None, sender, text, now, false).await?;
         tx.commit().await?;
         Ok(m)
