@@ -13,9 +13,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 logs=$(mktemp -d)
 status=0
 
-echo "== ui: unit tests and build"
+echo "== ui: unit tests, type check and build"
 (cd ui && NO_COLOR=1 npm test 2>&1) | tee "$logs/ui.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+(cd ui && npm run check 2>&1 | tail -3) | tee "$logs/ui-check.log"
+grep -q "found 0 errors and 0 warnings" "$logs/ui-check.log" || { echo "ui type check failed"; status=1; }
 (cd ui && npm run build >/dev/null) || { echo "ui build failed"; exit 1; }
 
 echo "== cargo test (workspace)"

@@ -101,6 +101,7 @@ pub fn run() {
             settings_cmd::settings_save,
             kpi::kpi_snapshot,
             fleet::fleet_snapshot,
+            fleet::fleet_demo_roads,
             history_cmd::fleet_vehicle_history,
             trips_cmd::trips_start,
             trips_cmd::trips_complete,

@@ -36,6 +36,9 @@ test("embedded mode: live KPIs, fleet map, broadcast to a socket.io peer", async
     assert.ok(count >= 100, `map shows ${count} vehicles`);
     await until("the map to finish loading", () =>
       browser.execute(() => Boolean(window.__opsdeck?.map?.loaded?.())), 60_000);
+    // The offline map draws the simulator's streets (every road class) under the vehicles.
+    await until("the simulated streets", async () =>
+      Number(await (await browser.$(testid("fleet-map"))).getAttribute("data-roads")) >= 4, 20_000);
     await sleep(3000);
     screenshot("fleet.png");
 
@@ -102,6 +105,10 @@ test("remote mode: a profile to a separately started opsdeck-server", async () =
     await go(browser, "fleet");
     await until("remote vehicles on the map", async () =>
       Number(await (await browser.$(testid("fleet-map"))).getAttribute("data-vehicle-count")) >= 40, 60_000);
+    // The embedded simulator's streets are not drawn over a remote server's fleet.
+    await until("the map's answer about streets", async () =>
+      (await (await browser.$(testid("fleet-map"))).getAttribute("data-roads")) !== null, 30_000);
+    assert.equal(await (await browser.$(testid("fleet-map"))).getAttribute("data-roads"), "0");
   } finally {
     await app.stop();
     await server.stop();

@@ -113,7 +113,10 @@ export async function previousAppGone(ms = 15_000) {
 /** Runs `promise`, giving up (resolving undefined) after `ms`. */
 const bounded = (promise, ms) => Promise.race([promise.catch(() => undefined), sleep(ms)]);
 
-/** Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir, stop }. */
+/**
+ * Starts tauri-driver and a WebDriver session on the app; returns { browser, port, dataDir,
+ * launchedAt (epoch ms of the session request that launched it), stop }.
+ */
 export async function launchApp({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
   if (process.env.VEHICLES) {
@@ -161,7 +164,10 @@ export async function launchApp({ env = {} } = {}) {
     },
   });
   let browser;
+  // When the (last) launch was asked for: WebKitWebDriver starts the app on this request.
+  let launchedAt;
   for (let attempt = 1; !browser; attempt++) {
+    launchedAt = Date.now();
     try {
       browser = await session();
     } catch (e) {
@@ -187,7 +193,7 @@ export async function launchApp({ env = {} } = {}) {
     await previousAppGone();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { browser, port, dataDir, stop };
+  return { browser, port, dataDir, launchedAt, stop };
 }
 
 /** Saves a screenshot of the whole X display (window decorations included) into docs/. */

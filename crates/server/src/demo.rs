@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use opsdeck_protocol::Role;
 use opsdeck_protocol::fleet::VehicleUpsert;
+use opsdeck_sim::roadmap::road_map;
 use opsdeck_sim::{Sim, SimConfig, SimEvent};
 
 use crate::auth::Identity;
@@ -63,14 +64,40 @@ async fn seed(app: &App, sim: &Sim) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Runs the simulator until the task is aborted.
-pub async fn run(app: App, cfg: DemoConfig) {
-    let mut sim = match Sim::new(SimConfig {
+/// The simulator's configuration for `cfg`: the default city (Riyadh, 12 km).
+fn sim_config(cfg: DemoConfig) -> SimConfig {
+    SimConfig {
         seed: cfg.seed,
         vehicles: cfg.vehicles,
         kpis: true,
         ..SimConfig::default()
-    }) {
+    }
+}
+
+/// The demo city's roads as a GeoJSON `FeatureCollection`, one `MultiLineString` feature per
+/// road class (property `class`), for a map to draw under the simulated vehicles.
+pub fn roads_geojson() -> serde_json::Value {
+    let features: Vec<serde_json::Value> = road_map(&sim_config(DemoConfig::default()))
+        .into_iter()
+        .map(|r| {
+            let coordinates: Vec<Vec<[f64; 2]>> = r
+                .lines
+                .into_iter()
+                .map(|l| l.into_iter().map(|(lng, lat)| [lng, lat]).collect())
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {"class": r.class.as_str()},
+                "geometry": {"type": "MultiLineString", "coordinates": coordinates},
+            })
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Runs the simulator until the task is aborted.
+pub async fn run(app: App, cfg: DemoConfig) {
+    let mut sim = match Sim::new(sim_config(cfg)) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "demo simulator refused its configuration");

@@ -23,7 +23,7 @@ pub mod auth;
 pub mod chat;
 pub mod cli;
 pub mod config;
-mod demo;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod fleet;

@@ -6,11 +6,11 @@
 //! types of `opsdeck-protocol`). The model is pure: no clock, no sockets, no global RNG.
 //! The same [`SimConfig`] and the same sequence of `step` calls give the same events.
 //!
-//! Where things live: [`roads`] (street grid, ring road, router), [`places`] (landmarks,
-//! districts, depots, stations), [`registry`] (ids, plates, models), `vehicle` (kinematics and
-//! fuel), `trips` (what a vehicle does next), [`incidents`] (emergencies), [`geofences`]
-//! (demo zones), [`kpi`] (ERP module KPIs), [`sim`] (the step loop), [`geo`] (projection and
-//! geometry), and [`wire`] (the Socket.IO packet codec the `opsdeck-sim` binary speaks).
+//! Where things live: [`roads`] (street grid, ring road, router), [`roadmap`] (the roads in
+//! degrees, for drawing), [`places`] (landmarks, districts, depots, stations), [`registry`]
+//! (ids, plates, models), `vehicle` (kinematics and fuel), `trips` (what a vehicle does
+//! next), [`incidents`] (emergencies), [`geofences`] (demo zones), [`kpi`] (ERP module KPIs),
+//! [`sim`] (the step loop), [`geo`] (projection and geometry), and [`wire`] (the Socket.IO packet codec the `opsdeck-sim` binary speaks).
 #![warn(missing_docs)]
 
 pub mod error;
@@ -20,6 +20,7 @@ pub mod incidents;
 pub mod kpi;
 pub mod places;
 pub mod registry;
+pub mod roadmap;
 pub mod roads;
 pub mod sim;
 mod trips;

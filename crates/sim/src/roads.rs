@@ -47,6 +47,17 @@ impl RoadClass {
         }
     }
 
+    /// Lower-case name, as map styles and JSON use it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Arterial => "arterial",
+            Self::Expressway => "expressway",
+            Self::Ring => "ring",
+            Self::Ramp => "ramp",
+        }
+    }
+
     /// Posted speed limit, m/s.
     pub fn speed_limit_ms(self) -> f64 {
         self.speed_limit_kmh() / 3.6

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import { writeFileSync, mkdirSync } from "node:fs";
-import { launchApp, sleep, until } from "../harness.mjs";
+import { APP, launchApp, sleep, until } from "../harness.mjs";
 import { execSync } from "node:child_process";
 const N = Number(process.env.VEHICLES ?? 1000);
 test(`measure ${N} vehicles`, async () => {
@@ -8,6 +8,12 @@ test(`measure ${N} vehicles`, async () => {
   try {
     const b = app.browser;
     await until("connected", async () => (await (await b.$('[data-testid="status-state"]')).getAttribute("data-state")) === "connected", 60000);
+    // Cold start: from the launch request to the UI's first KPI values (the store marks them).
+    const firstKpiAt = await until("the first KPI", () => b.execute(() => {
+      const m = performance.getEntriesByName("opsdeck:first-kpi")[0];
+      return m ? performance.timeOrigin + m.startTime : null;
+    }), 60000);
+    const coldStartMs = Math.round(firstKpiAt - app.launchedAt);
     await (await b.$('[data-testid="nav-fleet"]')).click();
     await until("vehicles", async () => Number(await (await b.$('[data-testid="fleet-map"]')).getAttribute("data-vehicle-count")) >= N * 0.9, 120000);
     await sleep(15000);
@@ -16,7 +22,8 @@ test(`measure ${N} vehicles`, async () => {
     const ft = await b.execute(() => window.__opsdeck.frameTimes.slice());
     ft.sort((a, c) => a - c);
     const q = (p) => ft[Math.min(ft.length - 1, Math.floor(p * ft.length))];
-    const pids = execSync("pgrep -f 'target/debug/opsdeck$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true", { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    // The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes.
+    const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
     let rss = 0, pss = 0;
     for (const pid of pids) {
       try {
@@ -24,9 +31,9 @@ test(`measure ${N} vehicles`, async () => {
         const r = execSync(`awk '/^Rss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
         const p = execSync(`awk '/^Pss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
         console.log(pid, cmd.slice(0, 60), "rss", r.trim(), "pss", p.trim());
-        if (cmd.includes("target/debug/opsdeck")) rss += Number(r); else pss += Number(p);
+        if (cmd.includes(APP)) rss += Number(r); else pss += Number(p);
       } catch {}
     }
-    console.log(JSON.stringify({ vehicles: N, frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), appRssMB: rss / 1024, webkitPssMB: pss / 1024 }));
+    console.log(JSON.stringify({ vehicles: N, frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), coldStartMs, appRssMB: rss / 1024, webkitPssMB: pss / 1024 }));
   } finally { await app.stop(); }
 });

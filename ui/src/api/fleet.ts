@@ -1,4 +1,5 @@
-// `fleet_snapshot` and the `fleet://positions` / `fleet://vehicle` / `fleet://trip` events.
+// `fleet_snapshot`, `fleet_demo_roads` and the `fleet://positions` / `fleet://vehicle` / `fleet://trip` events.
+import type { FeatureCollection } from "geojson";
 import type { Trip, Vehicle } from "../bindings";
 import type { Transport, Unlisten } from "./transport";
 import type { FleetPositions, FleetSnapshot } from "./types";
@@ -7,6 +8,8 @@ import { EVENTS } from "./events";
 export function fleetApi(t: Transport) {
   return {
     snapshot: () => t.invoke<FleetSnapshot>("fleet_snapshot"),
+    /** The simulated city's streets in embedded demo mode, else null. */
+    demoRoads: () => t.invoke<FeatureCollection | null>("fleet_demo_roads"),
     onPositions: (h: (p: FleetPositions) => void): Promise<Unlisten> =>
       t.listen(EVENTS.fleetPositions, h),
     onVehicle: (h: (v: Vehicle) => void): Promise<Unlisten> => t.listen(EVENTS.fleetVehicle, h),

@@ -2,8 +2,9 @@
 // TopoJSON to GeoJSON at load time, drawn as land, sea and borders in the theme's colours,
 // plus a graticule. An online raster source (Settings.tileUrl) goes on top of the land when
 // set; if it cannot load, the offline layers still show. No glyphs or sprites are needed.
+// With the embedded simulator, the streets its vehicles drive on are drawn too (`roads`).
 import type { FeatureCollection, Geometry, LineString, MultiLineString } from "geojson";
-import type { Map as MlMap, StyleSpecification } from "maplibre-gl";
+import type { GeoJSONSource, Map as MlMap, StyleSpecification } from "maplibre-gl";
 import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import worldUrl from "world-atlas/countries-50m.json?url";
@@ -11,11 +12,11 @@ import worldUrl from "world-atlas/countries-50m.json?url";
 export const RIYADH: [number, number] = [46.6753, 24.7136];
 export const DEFAULT_ZOOM = 11;
 
-export type Palette = { sea: string; land: string; border: string; grid: string; fence: string; trip: string };
+export type Palette = { sea: string; land: string; border: string; grid: string; fence: string; trip: string; road: string; major: string };
 
 export const PALETTES: Record<"light" | "dark", Palette> = {
-  light: { sea: "#d5e3f0", land: "#f3f0e8", border: "#a8a195", grid: "#c9d3dd", fence: "#0e7490", trip: "#1d4ed8" },
-  dark: { sea: "#0a1220", land: "#1b2535", border: "#475569", grid: "#223044", fence: "#22d3ee", trip: "#93c5fd" },
+  light: { sea: "#d5e3f0", land: "#f3f0e8", border: "#a8a195", grid: "#c9d3dd", fence: "#0e7490", trip: "#1d4ed8", road: "#ffffff", major: "#dcd5c4" },
+  dark: { sea: "#0a1220", land: "#1b2535", border: "#475569", grid: "#223044", fence: "#22d3ee", trip: "#93c5fd", road: "#2c3a50", major: "#5b6b86" },
 };
 
 export type Basemap = { land: FeatureCollection; borders: MultiLineString | LineString | Geometry };
@@ -70,6 +71,7 @@ export function buildStyle(base: Basemap, dark: boolean): StyleSpecification {
       borders: { type: "geojson", data: { type: "Feature", properties: {}, geometry: base.borders as Geometry }, maxzoom: 6 },
       graticule: { type: "geojson", data: graticule(1), maxzoom: 4 },
       grid: { type: "geojson", data: localGrid(RIYADH[0] - 0.35, RIYADH[1] - 0.3, RIYADH[0] + 0.35, RIYADH[1] + 0.3), maxzoom: 9 },
+      roads: { type: "geojson", data: EMPTY, maxzoom: 12 },
       geofences: { type: "geojson", data: EMPTY },
       trip: { type: "geojson", data: EMPTY },
     },
@@ -78,6 +80,8 @@ export function buildStyle(base: Basemap, dark: boolean): StyleSpecification {
       { id: "land", type: "fill", source: "land", paint: { "fill-color": p.land } },
       { id: "graticule", type: "line", source: "graticule", minzoom: 3, maxzoom: 10, paint: { "line-color": p.grid, "line-width": 0.6 } },
       { id: "grid", type: "line", source: "grid", minzoom: 11, paint: { "line-color": p.grid, "line-width": 0.5, "line-opacity": 0.7 } },
+      { id: "roads-local", type: "line", source: "roads", minzoom: 10, filter: ["==", ["get", "class"], "local"], layout: { "line-join": "round" }, paint: { "line-color": p.road, "line-width": ["interpolate", ["linear"], ["zoom"], 10, 0.5, 14, 3] } },
+      { id: "roads-major", type: "line", source: "roads", minzoom: 8, filter: ["!=", ["get", "class"], "local"], layout: { "line-join": "round" }, paint: { "line-color": p.major, "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.8, 14, 5] } },
       { id: "borders", type: "line", source: "borders", paint: { "line-color": p.border, "line-width": 1, "line-dasharray": [3, 2] } },
       { id: "geofence-fill", type: "fill", source: "geofences", paint: { "fill-color": p.fence, "fill-opacity": 0.08 } },
       { id: "geofence-line", type: "line", source: "geofences", paint: { "line-color": p.fence, "line-width": 1.5, "line-opacity": 0.7 } },
@@ -95,6 +99,8 @@ export function applyPalette(map: MlMap, dark: boolean): void {
   map.setPaintProperty("graticule", "line-color", p.grid);
   map.setPaintProperty("grid", "line-color", p.grid);
   map.setPaintProperty("borders", "line-color", p.border);
+  map.setPaintProperty("roads-local", "line-color", p.road);
+  map.setPaintProperty("roads-major", "line-color", p.major);
   map.setPaintProperty("geofence-fill", "fill-color", p.fence);
   map.setPaintProperty("geofence-line", "line-color", p.fence);
   map.setPaintProperty("trip-line", "line-color", p.trip);
@@ -103,6 +109,11 @@ export function applyPalette(map: MlMap, dark: boolean): void {
     map.setPaintProperty("online", "raster-brightness-max", dark ? 0.7 : 1);
     map.setPaintProperty("online", "raster-saturation", dark ? -0.4 : 0);
   }
+}
+
+/** Draws `roads` (the simulator's streets, or none) on the offline basemap. */
+export function applyRoads(map: MlMap, roads: FeatureCollection | null): void {
+  (map.getSource("roads") as GeoJSONSource | undefined)?.setData(roads ?? EMPTY);
 }
 
 /** Adds, replaces or removes the online raster layer (above land, below everything else). */

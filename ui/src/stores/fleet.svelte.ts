@@ -3,6 +3,7 @@
 // the status counts and the details panel derive. The map does not go through Svelte at all:
 // it subscribes with `onChange` and redraws from the table.
 import type { Geofence, Trip, Vehicle, VehicleLocation, VehicleStatus } from "../bindings";
+import type { FeatureCollection } from "geojson";
 import type { FleetApi } from "../api/fleet";
 import { errorMessage, type Unlisten } from "../api/transport";
 import type { FleetSnapshot } from "../api/types";
@@ -116,6 +117,15 @@ export class FleetStore {
     this.pending = null;
     for (const f of queued) f();
     this.flush();
+  }
+
+  /** The simulated city's streets to draw under the vehicles (embedded demo), else null. */
+  async demoRoads(): Promise<FeatureCollection | null> {
+    try {
+      return await this.api.demoRoads();
+    } catch {
+      return null; // a map without streets is still a map
+    }
   }
 
   /** Re-reads the snapshot (after a reconnect). */

@@ -111,6 +111,7 @@ export class KpiStore {
       this.modules = next;
     }
     if (this.load !== "ready") this.load = "ready";
+    if (!firstKpiMarked && m.kpis.length > 0) markFirstKpi();
   }
 
   applyDashboard(d: DashboardUpdate): void {
@@ -134,3 +135,17 @@ export class KpiStore {
     return now - m.receivedAt > STALE_AFTER_MS;
   }
 }
+
+/**
+ * Marks the moment the first module with a value arrived (`performance` entry
+ * `opsdeck:first-kpi`): the benchmark's "cold start to first live KPI" reads it.
+ */
+function markFirstKpi(): void {
+  firstKpiMarked = true;
+  if (typeof performance !== "undefined" && performance.mark) performance.mark(FIRST_KPI_MARK);
+}
+
+let firstKpiMarked = false;
+
+/** Name of the performance mark set by the first KPI values. */
+export const FIRST_KPI_MARK = "opsdeck:first-kpi";
