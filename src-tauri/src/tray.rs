@@ -5,8 +5,8 @@
 //! It follows the counts by listening to the app's own `notify://count` and
 //! `alerts://unacked-critical` events, so nothing else has to know it exists.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -78,6 +78,9 @@ struct CountPayload {
 struct Counts {
     unread: AtomicU64,
     critical: AtomicU64,
+    /// The text last shown: count events often restate the same counts, and every tray
+    /// update is a round trip to the GTK main thread (the one the webview runs on).
+    shown: Mutex<Option<(String, String)>>,
 }
 
 fn show_main(app: &AppHandle) {
@@ -92,12 +95,17 @@ fn refresh(app: &AppHandle, counts: &Counts) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let (tooltip, title) = tray_text(
+    let text = tray_text(
         counts.unread.load(Ordering::Relaxed),
         counts.critical.load(Ordering::Relaxed),
     );
-    let _ = tray.set_tooltip(Some(&tooltip));
-    let _ = tray.set_title(Some(&title));
+    let mut shown = counts.shown.lock().unwrap_or_else(|p| p.into_inner());
+    if shown.as_ref() == Some(&text) {
+        return;
+    }
+    let _ = tray.set_tooltip(Some(&text.0));
+    let _ = tray.set_title(Some(&text.1));
+    *shown = Some(text);
 }
 
 fn build(app: &AppHandle) -> tauri::Result<()> {
