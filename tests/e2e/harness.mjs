@@ -82,6 +82,13 @@ export function appPids(dataDir) {
   return pids;
 }
 
+/** Kills (SIGKILL) the apps `appPids(dataDir)` finds. */
+function killApps(dataDir) {
+  for (const pid of appPids(dataDir)) {
+    try { process.kill(pid, "SIGKILL"); } catch {}
+  }
+}
+
 /** Whether the single-instance name of an app is held in this D-Bus session. */
 function instanceNameTaken() {
   try {
@@ -103,10 +110,9 @@ export async function previousAppGone(ms = 15_000) {
     if (gone()) return;
     await sleep(200);
   }
-  for (const pid of appPids()) {
-    console.error(`e2e: app ${pid} still running ${ms / 1000} s after its test; killing it`);
-    try { process.kill(pid, "SIGKILL"); } catch {}
-  }
+  const left = appPids();
+  if (left.length) console.error(`e2e: apps ${left.join(", ")} still running ${ms / 1000} s after their test; killing them`);
+  killApps();
   await until("the previous app to quit", gone, 10_000, 200);
 }
 
@@ -176,12 +182,12 @@ export async function launchApp({ env = {} } = {}) {
       const appExited = appPids(appDataDir).length === 0;
       if (attempt >= 2) {
         driver.kill("SIGTERM");
-        for (const pid of appPids(appDataDir)) try { process.kill(pid, "SIGKILL"); } catch {}
+        killApps(appDataDir);
         rmSync(dataDir, { recursive: true, force: true });
         throw e;
       }
       console.error(`WebDriver session attempt ${attempt} failed (${e.message}; app ${appExited ? "not running" : "running"}); retrying`);
-      for (const pid of appPids(appDataDir)) try { process.kill(pid, "SIGKILL"); } catch {}
+      killApps(appDataDir);
       await previousAppGone();
     }
   }

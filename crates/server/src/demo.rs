@@ -80,15 +80,10 @@ pub fn roads_geojson() -> serde_json::Value {
     let features: Vec<serde_json::Value> = road_map(&sim_config(DemoConfig::default()))
         .into_iter()
         .map(|r| {
-            let coordinates: Vec<Vec<[f64; 2]>> = r
-                .lines
-                .into_iter()
-                .map(|l| l.into_iter().map(|(lng, lat)| [lng, lat]).collect())
-                .collect();
             serde_json::json!({
                 "type": "Feature",
                 "properties": {"class": r.class.as_str()},
-                "geometry": {"type": "MultiLineString", "coordinates": coordinates},
+                "geometry": {"type": "MultiLineString", "coordinates": r.lines},
             })
         })
         .collect();

@@ -10,7 +10,8 @@
 //! degrees, for drawing), [`places`] (landmarks, districts, depots, stations), [`registry`]
 //! (ids, plates, models), `vehicle` (kinematics and fuel), `trips` (what a vehicle does
 //! next), [`incidents`] (emergencies), [`geofences`] (demo zones), [`kpi`] (ERP module KPIs),
-//! [`sim`] (the step loop), [`geo`] (projection and geometry), and [`wire`] (the Socket.IO packet codec the `opsdeck-sim` binary speaks).
+//! [`sim`] (the step loop), [`geo`] (projection and geometry), and [`wire`] (the Socket.IO
+//! packet codec the `opsdeck-sim` binary speaks).
 #![warn(missing_docs)]
 
 pub mod error;

@@ -14,13 +14,13 @@ type Xy = (f64, f64);
 /// A road segment between two points.
 type Segment = (Xy, Xy);
 
-/// All roads of one class, as polylines of `(lng, lat)` degrees (GeoJSON order).
+/// All roads of one class, as polylines of `[lng, lat]` degrees (GeoJSON positions).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadLines {
     /// The class of every line.
     pub class: RoadClass,
     /// The polylines.
-    pub lines: Vec<Vec<(f64, f64)>>,
+    pub lines: Vec<Vec<[f64; 2]>>,
 }
 
 /// The roads of the city `config` describes (its network depends on centre and radius only).
@@ -31,12 +31,12 @@ pub fn road_map(config: &SimConfig) -> Vec<RoadLines> {
 }
 
 /// Key of a point rounded to the centimetre, for joining segments end to end.
-fn key(p: (f64, f64)) -> (i64, i64) {
+fn key(p: Xy) -> (i64, i64) {
     ((p.0 * 100.0).round() as i64, (p.1 * 100.0).round() as i64)
 }
 
 /// Whether `b → c` continues `a → b` in a straight line (within about a degree).
-fn straight(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> bool {
+fn straight(a: Xy, b: Xy, c: Xy) -> bool {
     let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
     let cross = u.0 * v.1 - u.1 * v.0;
     let dot = u.0 * v.0 + u.1 * v.1;
@@ -59,7 +59,7 @@ fn lines_of(net: &RoadNetwork, proj: &Projection) -> Vec<RoadLines> {
                     line.into_iter()
                         .map(|(x, y)| {
                             let (lat, lng) = proj.to_lat_lng(x, y);
-                            (round6(lng), round6(lat))
+                            [round6(lng), round6(lat)]
                         })
                         .collect()
                 })
@@ -147,7 +147,7 @@ mod tests {
         let classes: Vec<RoadClass> = map.iter().map(|r| r.class).collect();
         assert!(classes.contains(&RoadClass::Ring) && classes.contains(&RoadClass::Arterial));
         let limit = config.radius_km * 1000.0 * 1.1;
-        for (lng, lat) in map.iter().flat_map(|r| &r.lines).flatten() {
+        for [lng, lat] in map.iter().flat_map(|r| &r.lines).flatten() {
             let d = haversine_m((*lat, *lng), config.center);
             assert!(d <= limit, "({lat}, {lng}) is {d:.0} m from the centre");
         }
