@@ -1,6 +1,6 @@
 //! Client events → UI events. Positions are coalesced: the latest per vehicle, flushed at most
-//! ten times a second, so 10,000 vehicles reporting at 1 Hz cost the webview ten messages a
-//! second, not ten thousand. The online list is refreshed at most twice a second.
+//! ten times a second over the positions channel (`positions.rs`), so 10,000 vehicles
+//! reporting at 1 Hz cost the webview ten messages a second, not ten thousand. The online list is refreshed at most twice a second.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -86,7 +86,7 @@ pub async fn run(app: AppHandle, shell: Arc<Shell>, mut events: EventStream) {
             }
             _ = tick.tick() => {
                 if let Some(p) = positions.flush() {
-                    let _ = app.emit("fleet://positions", p);
+                    shell.positions.send(p);
                 }
             }
             _ = presence_tick.tick(), if presence_dirty => {

@@ -19,6 +19,7 @@ mod history;
 mod logging;
 mod mirror;
 mod paths;
+mod positions;
 mod secrets;
 mod server_info;
 mod server_types;
@@ -102,6 +103,8 @@ pub fn run() {
             kpi::kpi_snapshot,
             fleet::fleet_snapshot,
             fleet::fleet_demo_roads,
+            fleet::fleet_positions_stream,
+            fleet::fleet_positions_stop,
             history_cmd::fleet_vehicle_history,
             trips_cmd::trips_start,
             trips_cmd::trips_complete,

@@ -38,6 +38,8 @@ pub struct Shell {
     client: Mutex<Option<(Client, String)>>,
     /// The `/admin` link of the session (Server screen).
     pub admin: crate::admin::AdminLink,
+    /// The UI's stream of coalesced positions.
+    pub positions: crate::positions::PositionsSink,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -87,6 +89,7 @@ impl Shell {
             session: tokio::sync::Mutex::new(None),
             client: Mutex::new(None),
             admin: crate::admin::AdminLink::default(),
+            positions: crate::positions::PositionsSink::default(),
         }
     }
 

@@ -89,7 +89,9 @@ impl App {
             return;
         }
         let n = self.room_size(rooms.clone());
-        let Some(ns) = self.main_ns() else {
+        // Nobody listens (a position of an unwatched vehicle, 10,000 times a second): skip
+        // serialising a packet for no one.
+        let Some(ns) = self.main_ns().filter(|_| n > 0) else {
             return;
         };
         if let Err(e) = ns.to(rooms).emit(event, data).await {

@@ -1,14 +1,29 @@
-//! `fleet_snapshot`, `fleet_demo_roads`.
+//! `fleet_snapshot`, `fleet_positions_stream`, `fleet_positions_stop`, `fleet_demo_roads`.
 
 use std::sync::OnceLock;
 
 use super::ShellState;
-use crate::types::{FleetSnapshot, Mode};
+use tauri::ipc::Channel;
+
+use crate::types::{FleetSnapshot, Mode, Positions};
 
 /// Vehicles, open trips and geofences.
 #[tauri::command]
 pub fn fleet_snapshot(shell: ShellState<'_>) -> FleetSnapshot {
     shell.mirror(|m| m.fleet_snapshot())
+}
+
+/// Streams coalesced positions (`fleet://positions`) to `channel`, replacing the stream of an
+/// earlier page.
+#[tauri::command]
+pub fn fleet_positions_stream(shell: ShellState<'_>, channel: Channel<Positions>) {
+    shell.positions.attach(channel);
+}
+
+/// Ends the stream of the channel with `id` (a fleet store that stopped).
+#[tauri::command]
+pub fn fleet_positions_stop(shell: ShellState<'_>, id: u32) {
+    shell.positions.detach(id);
 }
 
 /// The simulated city's streets (GeoJSON) while the embedded server runs the simulator, so

@@ -13,7 +13,6 @@ export const EVENTS = {
   connStatus: "conn://status",
   kpiUpdate: "kpi://update",
   kpiDashboard: "kpi://dashboard",
-  fleetPositions: "fleet://positions",
   fleetVehicle: "fleet://vehicle",
   fleetTrip: "fleet://trip",
   notifyNew: "notify://new",
@@ -25,7 +24,6 @@ export interface EventPayloads {
   "conn://status": ConnStatus;
   "kpi://update": KpiModule;
   "kpi://dashboard": DashboardUpdate;
-  "fleet://positions": FleetPositions;
   "fleet://vehicle": Vehicle;
   "fleet://trip": Trip;
   "notify://new": Notification;
@@ -34,3 +32,10 @@ export interface EventPayloads {
 }
 
 export type EventName = keyof EventPayloads;
+
+/** Streams (Tauri channels) of the desktop IPC contract: the command that opens one and the one
+ * that ends it. `fleet_positions_stream` carries {@link FleetPositions}. */
+export const STREAMS = {
+  fleetPositions: "fleet_positions_stream",
+  fleetPositionsStop: "fleet_positions_stop",
+} as const;

@@ -1,17 +1,19 @@
-// `fleet_snapshot`, `fleet_demo_roads` and the `fleet://positions` / `fleet://vehicle` / `fleet://trip` events.
+// `fleet_snapshot`, `fleet_demo_roads`, the `fleet://positions` stream (a channel) and the
+// `fleet://vehicle` / `fleet://trip` events.
 import type { FeatureCollection } from "geojson";
 import type { Trip, Vehicle } from "../bindings";
 import type { Transport, Unlisten } from "./transport";
 import type { FleetPositions, FleetSnapshot } from "./types";
-import { EVENTS } from "./events";
+import { EVENTS, STREAMS } from "./events";
 
 export function fleetApi(t: Transport) {
   return {
     snapshot: () => t.invoke<FleetSnapshot>("fleet_snapshot"),
     /** The simulated city's streets in embedded demo mode, else null. */
     demoRoads: () => t.invoke<FeatureCollection | null>("fleet_demo_roads"),
+    /** Coalesced positions, over a channel (`fleet_positions_stream`). */
     onPositions: (h: (p: FleetPositions) => void): Promise<Unlisten> =>
-      t.listen(EVENTS.fleetPositions, h),
+      t.stream(STREAMS.fleetPositions, STREAMS.fleetPositionsStop, h),
     onVehicle: (h: (v: Vehicle) => void): Promise<Unlisten> => t.listen(EVENTS.fleetVehicle, h),
     onTrip: (h: (trip: Trip) => void): Promise<Unlisten> => t.listen(EVENTS.fleetTrip, h),
   };

@@ -1,7 +1,7 @@
 // The one door to the Rust shell. Commands go through `invoke`, events come through `listen`
 // (docs/desktop-ipc.md); the UI never opens sockets. The app always uses the Tauri transport;
 // unit tests hand the api layer a fake one (src/test/fakeTransport.ts).
-import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { Channel, invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen as tauriListen } from "@tauri-apps/api/event";
 
 export type Unlisten = () => void;
@@ -11,6 +11,12 @@ export interface Transport {
   invoke<T>(command: string, args?: Record<string, unknown>): Promise<T>;
   /** Subscribes to a Tauri event; resolves once the subscription is in place. */
   listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>;
+  /**
+   * Opens a stream: calls `start` with a fresh Tauri channel, which the shell then feeds;
+   * the returned Unlisten calls `stop` with the channel's id. For bulk data (positions):
+   * large channel messages reach the page as fetched bodies, not as evaluated scripts.
+   */
+  stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten>;
 }
 
 /** Whether the page runs inside the Tauri webview (and not in a plain browser tab). */
@@ -40,5 +46,15 @@ export const tauriTransport: Transport = {
   async listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
     if (!insideTauri()) return () => {};
     return tauriListen<T>(event, (e) => handler(e.payload));
+  },
+  async stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten> {
+    if (!insideTauri()) return () => {};
+    const channel = new Channel<T>();
+    channel.onmessage = handler;
+    await tauriInvoke(start, { channel });
+    return () => {
+      channel.onmessage = () => {};
+      void tauriInvoke(stop, { id: channel.id }).catch(() => {});
+    };
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chime, shouldChime, type ChimeContext } from "./alertSound";
+import { CHIME_GAP_MS, chime, shouldChime, type ChimeContext } from "./alertSound";
 
 describe("alert sounds", () => {
   it("chimes when the unacked critical count rises, if enabled", () => {
@@ -8,6 +8,11 @@ describe("alert sounds", () => {
     expect(shouldChime(2, 2, true)).toBe(false);
     expect(shouldChime(2, 1, true)).toBe(false); // an ack
     expect(shouldChime(1, 2, false)).toBe(false);
+  });
+
+  it("rings at most once per gap", () => {
+    expect(shouldChime(1, 2, true, CHIME_GAP_MS - 1)).toBe(false);
+    expect(shouldChime(1, 2, true, CHIME_GAP_MS)).toBe(true);
   });
 
   it("schedules two short tones into the destination", () => {

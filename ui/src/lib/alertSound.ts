@@ -2,9 +2,14 @@
 // count of unacknowledged critical alerts rises (`alerts://unacked-critical`), if the
 // Settings say so.
 
-/** Whether a new count means a new critical alert: it rose, and it is not the first value. */
-export function shouldChime(previous: number | null, next: number, enabled: boolean): boolean {
-  return enabled && previous !== null && next > previous;
+/** Shortest time between two chimes: a burst of critical alerts (a fleet crossing a geofence
+ * together) rings once, not once per alert, and the page's audio stays mostly idle. */
+export const CHIME_GAP_MS = 3000;
+
+/** Whether a new count means a new critical alert worth a chime: it rose, it is not the first
+ * value, and the last chime was at least {@link CHIME_GAP_MS} ago. */
+export function shouldChime(previous: number | null, next: number, enabled: boolean, sinceLastMs = Infinity): boolean {
+  return enabled && previous !== null && next > previous && sinceLastMs >= CHIME_GAP_MS;
 }
 
 /** The parts of an AudioContext the chime uses (a fake in tests). */

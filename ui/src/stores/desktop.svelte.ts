@@ -20,7 +20,11 @@ export class DesktopEvents {
     private soundsOn: () => boolean,
     private play: () => boolean,
     private go: (hash: string) => void = (h) => (location.hash = h),
+    private now: () => number = () => performance.now(),
   ) {}
+
+  /** When the last chime played (`now()` clock). */
+  private lastChimeAt = -Infinity;
 
   async start(): Promise<void> {
     this.unlisten.push(await this.api.onNavigate((n) => this.go(navigateHash(n))));
@@ -32,7 +36,11 @@ export class DesktopEvents {
   }
 
   onCritical(next: number): void {
-    if (shouldChime(this.critical, next, this.soundsOn()) && this.play()) this.chimes++;
+    const at = this.now();
+    if (shouldChime(this.critical, next, this.soundsOn(), at - this.lastChimeAt) && this.play()) {
+      this.chimes++;
+      this.lastChimeAt = at;
+    }
     this.critical = next;
   }
 }

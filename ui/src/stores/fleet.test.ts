@@ -48,8 +48,8 @@ describe("FleetStore", () => {
     const { t, store } = setup(() => new Promise<FleetSnapshot>((r) => (release = r)));
     const started = store.start();
     await flush();
-    expect(t.listenerCount("fleet://positions")).toBe(1);
-    t.emit("fleet://positions", { updates: [pos("V1", 24.8, 46.7)] });
+    expect(t.listenerCount("fleet_positions_stream")).toBe(1);
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.8, 46.7)] });
     t.emit("fleet://vehicle", v("V1", "P1", "emergency"));
     expect(store.count).toBe(0); // queued
     release({ vehicles: [v("V1", "P1", "active", { location: { lat: 1, lng: 1, ts: "2025-01-01T00:00:00Z" } })], trips: [], geofences: [] });
@@ -65,7 +65,7 @@ describe("FleetStore", () => {
     let mapCalls = 0;
     store.onChange(() => mapCalls++);
     const v0 = store.version;
-    for (let k = 0; k < 5; k++) t.emit("fleet://positions", { updates: [pos("V1", 24 + k * 0.001, 46), pos("V2", 25, 46)] });
+    for (let k = 0; k < 5; k++) t.emit("fleet_positions_stream", { updates: [pos("V1", 24 + k * 0.001, 46), pos("V2", 25, 46)] });
     expect(mapCalls).toBe(5);
     expect(store.version).toBe(v0); // throttled
     store.flush();
@@ -79,9 +79,9 @@ describe("FleetStore", () => {
     const { t, store } = setup({ vehicles: [], trips: [], geofences: [] });
     await store.start();
     const updates = Array.from({ length: 10_000 }, (_, k) => pos(`V${k}`, 24.5 + (k % 100) * 0.004, 46.5 + Math.floor(k / 100) * 0.004));
-    t.emit("fleet://positions", { updates });
+    t.emit("fleet_positions_stream", { updates });
     const t0 = performance.now();
-    t.emit("fleet://positions", { updates: updates.map((u) => ({ ...u, location: { ...u.location, lat: u.location.lat + 0.0001 } })) });
+    t.emit("fleet_positions_stream", { updates: updates.map((u) => ({ ...u, location: { ...u.location, lat: u.location.lat + 0.0001 } })) });
     const took = performance.now() - t0;
     store.flush();
     expect(store.count).toBe(10_000);
@@ -128,7 +128,7 @@ describe("FleetStore", () => {
     store.select("V1");
     expect(mapCalls).toBe(1);
     expect(store.selectedRow()).toBe(0);
-    t.emit("fleet://positions", { updates: [pos("V1", 24.7, 46.7)] });
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.7, 46.7)] });
     t.emit("fleet://trip", trip("T9", "V1"));
     store.flush();
     const s = store.selected!;
@@ -152,10 +152,10 @@ describe("FleetStore", () => {
     await store.start();
     expect(store.load).toBe("error");
     expect(store.error).toBe("fleet not supported");
-    t.emit("fleet://positions", { updates: [pos("V1", 1, 1)] });
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 1, 1)] });
     store.flush();
     expect(store.count).toBe(1);
     store.stop();
-    expect(t.listenerCount("fleet://positions")).toBe(0);
+    expect(t.listenerCount("fleet_positions_stream")).toBe(0);
   });
 });

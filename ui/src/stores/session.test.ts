@@ -65,7 +65,7 @@ describe("SessionManager", () => {
     m.sync(st("connected", ERP, "http://b"));
     await flush();
     expect(m.session).not.toBe(s);
-    expect(t.listenerCount("fleet://positions")).toBe(0); // old session stopped, new has no fleet
+    expect(t.listenerCount("fleet_positions_stream")).toBe(0); // old session stopped, new has no fleet
   });
 
   it("does nothing before the first connection", () => {

@@ -34,6 +34,16 @@ export class FakeTransport implements Transport {
     return Promise.resolve(() => set!.delete(h));
   }
 
+  /** A stream is a listener under its `start` command's name (and the call is recorded). */
+  async stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten> {
+    this.calls.push({ command: start });
+    const off = await this.listen(start, handler);
+    return () => {
+      off();
+      this.calls.push({ command: stop });
+    };
+  }
+
   emit(event: string, payload: unknown): void {
     for (const h of this.listeners.get(event) ?? []) h(payload);
   }

@@ -10,20 +10,19 @@ use opsdeck_protocol::admin::{
 };
 use opsdeck_protocol::{ProtocolError, Validate, events};
 use serde::de::IgnoredAny;
-use socketioxide::extract::SocketRef;
 use socketioxide::socket::Sid;
 
-use super::{Caller, Reply, done, join_limited, on, reply};
+use super::{Caller, Reply, Table, done, join_limited, on, reply};
 use crate::metrics;
 use crate::state::{App, SocketCtx};
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::STATS_SUBSCRIBE, stats_subscribe);
-    on(s, events::STATS_UNSUBSCRIBE, stats_unsubscribe);
-    on(s, events::SOCKETS_LIST, sockets_list);
-    on(s, events::SOCKET_DISCONNECT, socket_disconnect);
-    on(s, events::SOCKETS_DISCONNECT_ALL, disconnect_all);
-    on(s, events::ROOMS_LIST, rooms_list);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::STATS_SUBSCRIBE, stats_subscribe);
+    on(t, events::STATS_UNSUBSCRIBE, stats_unsubscribe);
+    on(t, events::SOCKETS_LIST, sockets_list);
+    on(t, events::SOCKET_DISCONNECT, socket_disconnect);
+    on(t, events::SOCKETS_DISCONNECT_ALL, disconnect_all);
+    on(t, events::ROOMS_LIST, rooms_list);
 }
 
 async fn stats_subscribe(c: Caller, _: IgnoredAny) -> Reply {

@@ -4,14 +4,13 @@
 use opsdeck_protocol::fleet::{AlertList, AlertListRequest, AlertRef};
 use opsdeck_protocol::identity::{Sender, role_room};
 use opsdeck_protocol::{ProtocolError, Role, Validate, events};
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, on, reply, require};
+use super::{Caller, Reply, Table, on, reply, require};
 use crate::domain::cursor;
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::ALERT_LIST, list);
-    on(s, events::ALERT_ACK, ack);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::ALERT_LIST, list);
+    on(t, events::ALERT_ACK, ack);
 }
 
 /// `viewer`+: newest first, paged with an opaque cursor.

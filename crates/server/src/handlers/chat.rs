@@ -10,24 +10,23 @@ use opsdeck_protocol::chat::{
 use opsdeck_protocol::compat::{MessageSendAny, TypingRequestAny};
 use opsdeck_protocol::{ProtocolError, Validate, events};
 use serde::de::IgnoredAny;
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Failure, Reply, done, on, on_with, reply};
+use super::{Caller, Failure, Reply, Table, done, on, on_with, reply};
 use crate::chat::naming::Naming;
 use crate::chat::{self, messages, rooms};
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::ROOM_JOIN, room_join);
-    on(s, events::ROOM_LEAVE, room_leave);
-    on(s, events::MESSAGE_SEND, message_send);
-    on_with(s, events::DM_SEND, Failure::DmError, dm_send);
-    on(s, events::TYPING_START, typing_start);
-    on(s, events::TYPING_STOP, typing_stop);
-    on(s, events::MESSAGE_READ, message_read);
-    on(s, events::MESSAGE_HISTORY, history);
-    on(s, events::ROOM_LIST, room_list);
-    on(s, events::ROOM_CREATE, room_create);
-    on(s, events::DM_CONVERSATIONS, dm_conversations);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::ROOM_JOIN, room_join);
+    on(t, events::ROOM_LEAVE, room_leave);
+    on(t, events::MESSAGE_SEND, message_send);
+    on_with(t, events::DM_SEND, Failure::DmError, dm_send);
+    on(t, events::TYPING_START, typing_start);
+    on(t, events::TYPING_STOP, typing_stop);
+    on(t, events::MESSAGE_READ, message_read);
+    on(t, events::MESSAGE_HISTORY, history);
+    on(t, events::ROOM_LIST, room_list);
+    on(t, events::ROOM_CREATE, room_create);
+    on(t, events::DM_CONVERSATIONS, dm_conversations);
 }
 
 /// The caller as chat sees it; anonymous viewers and devices are `forbidden`.

@@ -22,10 +22,9 @@ use opsdeck_protocol::compat::{
     SEND_MESSAGE_TO_ROOM, SendMessageToRoom, TYPING,
 };
 use serde::de::IgnoredAny;
-use socketioxide::extract::SocketRef;
 
 use super::chat::{dm, join, leave, send, user};
-use super::{Caller, Reply, done, on, reply};
+use super::{Caller, Reply, Table, done, on, reply};
 use crate::chat::messages;
 use crate::chat::naming::Naming;
 
@@ -48,15 +47,15 @@ pub const ALIASES: [(&str, Option<&str>); 8] = [
     (REQUEST_MISSED_MESSAGES, None),
 ];
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, CONVERSATION_JOIN, conversation_join);
-    on(s, CONVERSATION_LEAVE, conversation_leave);
-    on(s, JOIN_ROOM, join_room);
-    on(s, LEAVE_ROOM, leave_room);
-    on(s, SEND_MESSAGE_TO_ROOM, send_message_to_room);
-    on(s, PRIVATE_MESSAGE, private_message);
-    on(s, TYPING, direct_typing);
-    on(s, REQUEST_MISSED_MESSAGES, request_missed_messages);
+pub(super) fn register(t: &mut Table) {
+    on(t, CONVERSATION_JOIN, conversation_join);
+    on(t, CONVERSATION_LEAVE, conversation_leave);
+    on(t, JOIN_ROOM, join_room);
+    on(t, LEAVE_ROOM, leave_room);
+    on(t, SEND_MESSAGE_TO_ROOM, send_message_to_room);
+    on(t, PRIVATE_MESSAGE, private_message);
+    on(t, TYPING, direct_typing);
+    on(t, REQUEST_MISSED_MESSAGES, request_missed_messages);
 }
 
 async fn conversation_join(c: Caller, r: ConversationRef) -> Reply {

@@ -10,30 +10,29 @@ use opsdeck_protocol::fleet::{
 use opsdeck_protocol::{ErrorCode, ProtocolError, Role, Validate, events};
 use serde::de::IgnoredAny;
 use serde_json::json;
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, done, join_limited, on, reply, require};
+use super::{Caller, Reply, Table, done, join_limited, on, reply, require};
 use crate::fleet::service;
 use crate::fleet::tracking::{LIVE_ROOM, batch_room};
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::SUBSCRIBE_VEHICLE, subscribe_vehicle);
-    on(s, events::UNSUBSCRIBE_VEHICLE, unsubscribe_vehicle);
-    on(s, events::SUBSCRIBE_TRACKING, subscribe_tracking);
-    on(s, events::UNSUBSCRIBE_TRACKING, unsubscribe_tracking);
-    on(s, events::REQUEST_ACTIVE_VEHICLES, active_vehicles);
-    on(s, events::LOCATION_REPORT, location_report);
-    on(s, events::VEHICLE_REPORT_STATUS, status_report);
-    on(s, events::EMERGENCY_RAISE, emergency);
-    on(s, events::VEHICLE_UPSERT, upsert);
-    on(s, events::VEHICLE_HISTORY, history);
-    on(s, events::TRIP_START, trip_start);
-    on(s, events::TRIP_COMPLETE, trip_complete);
-    on(s, events::TRIP_CANCEL, trip_cancel);
-    on(s, events::SUBSCRIBE_TRIP, subscribe_trip);
-    on(s, events::GEOFENCE_CREATE, geofence_create);
-    on(s, events::GEOFENCE_DELETE, geofence_delete);
-    on(s, events::GEOFENCE_LIST, geofence_list);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::SUBSCRIBE_VEHICLE, subscribe_vehicle);
+    on(t, events::UNSUBSCRIBE_VEHICLE, unsubscribe_vehicle);
+    on(t, events::SUBSCRIBE_TRACKING, subscribe_tracking);
+    on(t, events::UNSUBSCRIBE_TRACKING, unsubscribe_tracking);
+    on(t, events::REQUEST_ACTIVE_VEHICLES, active_vehicles);
+    on(t, events::LOCATION_REPORT, location_report);
+    on(t, events::VEHICLE_REPORT_STATUS, status_report);
+    on(t, events::EMERGENCY_RAISE, emergency);
+    on(t, events::VEHICLE_UPSERT, upsert);
+    on(t, events::VEHICLE_HISTORY, history);
+    on(t, events::TRIP_START, trip_start);
+    on(t, events::TRIP_COMPLETE, trip_complete);
+    on(t, events::TRIP_CANCEL, trip_cancel);
+    on(t, events::SUBSCRIBE_TRIP, subscribe_trip);
+    on(t, events::GEOFENCE_CREATE, geofence_create);
+    on(t, events::GEOFENCE_DELETE, geofence_delete);
+    on(t, events::GEOFENCE_LIST, geofence_list);
 }
 
 async fn subscribe_vehicle(c: Caller, req: VehicleRef) -> Reply {

@@ -6,16 +6,15 @@ use opsdeck_protocol::kpi::{KpiReport, KpiThreshold, ModuleRef, module_room};
 use opsdeck_protocol::{ProtocolError, Role, Validate, events};
 use serde::de::IgnoredAny;
 use serde_json::json;
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, done, join_limited, on, reply, require};
+use super::{Caller, Reply, Table, done, join_limited, on, reply, require};
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::MODULE_SUBSCRIBE, module_subscribe);
-    on(s, events::MODULE_UNSUBSCRIBE, module_unsubscribe);
-    on(s, events::DASHBOARD_SUBSCRIBE, dashboard_subscribe);
-    on(s, events::KPI_REPORT, kpi_report);
-    on(s, events::KPI_THRESHOLD, kpi_threshold);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::MODULE_SUBSCRIBE, module_subscribe);
+    on(t, events::MODULE_UNSUBSCRIBE, module_unsubscribe);
+    on(t, events::DASHBOARD_SUBSCRIBE, dashboard_subscribe);
+    on(t, events::KPI_REPORT, kpi_report);
+    on(t, events::KPI_THRESHOLD, kpi_threshold);
 }
 
 fn unknown(module: &str) -> ProtocolError {

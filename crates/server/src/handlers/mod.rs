@@ -18,17 +18,20 @@ pub mod notifications;
 pub mod presence;
 
 use std::any::TypeId;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use opsdeck_protocol::chat::DmError;
 use opsdeck_protocol::{AckFailure, ErrorCode, ErrorEvent, ProtocolError, events, ok_ack};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use socketioxide::ParserError;
 use socketioxide::adapter::LocalAdapter;
-use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::extract::{AckSender, Event, SocketRef, State, TryData};
 use socketioxide::handler::{FromMessageParts, Value as RawValue};
 use socketioxide::socket::Socket;
 
@@ -132,75 +135,138 @@ pub fn payload(data: Result<Value, ParserError>) -> Result<Value, ProtocolError>
     }
 }
 
-/// Registers `event` on `s`: rate limit, decode into `T`, run `f`, answer.
-pub fn on<T, F, Fut>(s: &SocketRef, event: &'static str, f: F)
+/// A handler with its payload type erased: decodes the payload and runs the domain function.
+type Erased = Box<dyn Fn(Caller, Value) -> BoxFuture<'static, Reply> + Send + Sync>;
+
+/// The events of a namespace and their handlers, built once and shared by every socket.
+///
+/// Registering some sixty handlers on each socket (`socket.on`) gave every connection its own
+/// map of them (≈ 5 KiB per idle socket, and sixty inserts per connect); each socket now
+/// registers one fallback handler that looks its event up here.
+#[derive(Default)]
+pub struct Table {
+    handlers: HashMap<&'static str, (Failure, Erased)>,
+}
+
+impl Table {
+    /// Whether `event` has a handler.
+    pub fn handles(&self, event: &str) -> bool {
+        self.handlers.contains_key(event)
+    }
+}
+
+/// Registers `event` in `t`: rate limit, decode into `T`, run `f`, answer.
+pub fn on<T, F, Fut>(t: &mut Table, event: &'static str, f: F)
 where
     T: DeserializeOwned + Send + 'static,
-    F: Fn(Caller, T) -> Fut + Clone + Send + Sync + 'static,
+    F: Fn(Caller, T) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Reply> + Send + 'static,
 {
-    on_with(s, event, Failure::ErrorEvent, f);
+    on_with(t, event, Failure::ErrorEvent, f);
 }
 
 /// [`on`] with a choice of how failures without ack are reported.
-pub fn on_with<T, F, Fut>(s: &SocketRef, event: &'static str, style: Failure, f: F)
+pub fn on_with<T, F, Fut>(t: &mut Table, event: &'static str, style: Failure, f: F)
 where
     T: DeserializeOwned + Send + 'static,
-    F: Fn(Caller, T) -> Fut + Clone + Send + Sync + 'static,
+    F: Fn(Caller, T) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Reply> + Send + 'static,
 {
-    s.on(
-        event,
+    let erased: Erased = Box::new(move |caller: Caller, data: Value| match decode::<T>(data) {
+        Ok(payload) => f(caller, payload).boxed(),
+        Err(e) => std::future::ready(Err(e)).boxed(),
+    });
+    t.handlers.insert(event, (style, erased));
+}
+
+/// Runs the handler of `event` from `table` for one incoming packet; events without one are
+/// ignored, as Socket.IO servers do.
+fn dispatch(
+    table: &'static Table,
+    socket: SocketRef,
+    app: App,
+    responder: Responder,
+    event: String,
+    data: Result<Value, ParserError>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let tracker = app.tracker.clone();
+    tracker.track_future(async move {
+        let Some((event, (style, handler))) = table.handlers.get_key_value(event.as_str()) else {
+            return;
+        };
+        let Some(ctx) = socket.extensions.get::<Arc<SocketCtx>>() else {
+            return;
+        };
+        Counters::add(&app.counters.events_in, 1);
+        let reply = if !ctx.allow_event() {
+            Counters::add(&app.counters.rate_limited, 1);
+            Err(ProtocolError::new(
+                ErrorCode::RateLimited,
+                "too many events, slow down",
+            ))
+        } else {
+            match payload(data) {
+                Ok(data) => {
+                    let caller = Caller {
+                        app: app.clone(),
+                        socket: socket.clone(),
+                        ctx,
+                    };
+                    handler(caller, data).await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        responder.finish(&app, &socket, event, *style, reply);
+    })
+}
+
+/// Every handler of the main namespace.
+static MAIN: LazyLock<Table> = LazyLock::new(|| {
+    let mut t = Table::default();
+    presence::register(&mut t);
+    notifications::register(&mut t);
+    kpi::register(&mut t);
+    alerts::register(&mut t);
+    fleet::register(&mut t);
+    chat::register(&mut t);
+    compat::register(&mut t);
+    t
+});
+
+/// Every handler of the `/admin` namespace.
+static ADMIN: LazyLock<Table> = LazyLock::new(|| {
+    let mut t = Table::default();
+    admin::register(&mut t);
+    t
+});
+
+/// The handlers of the main namespace (for tests and introspection).
+pub fn main_table() -> &'static Table {
+    &MAIN
+}
+
+/// Registers the handlers of `table` on a socket: one fallback handler that dispatches.
+fn register_table(s: &SocketRef, table: &'static Table) {
+    s.on_fallback(
         move |socket: SocketRef,
               State(app): State<App>,
               responder: Responder,
+              Event(event): Event,
               TryData(data): TryData<Value>| {
-            let f = f.clone();
-            let tracker = app.tracker.clone();
-            tracker.track_future(async move {
-                let Some(ctx) = socket.extensions.get::<Arc<SocketCtx>>() else {
-                    return;
-                };
-                Counters::add(&app.counters.events_in, 1);
-                let reply = if !ctx.allow_event() {
-                    Counters::add(&app.counters.rate_limited, 1);
-                    Err(ProtocolError::new(
-                        ErrorCode::RateLimited,
-                        "too many events, slow down",
-                    ))
-                } else {
-                    match payload(data).and_then(decode::<T>) {
-                        Ok(payload) => {
-                            let caller = Caller {
-                                app: app.clone(),
-                                socket: socket.clone(),
-                                ctx,
-                            };
-                            f(caller, payload).await
-                        }
-                        Err(e) => Err(e),
-                    }
-                };
-                responder.finish(&app, &socket, event, style, reply);
-            })
+            dispatch(table, socket, app, responder, event, data)
         },
     );
 }
 
 /// Registers every handler of the main namespace on a socket.
 pub fn register_main(s: &SocketRef) {
-    presence::register(s);
-    notifications::register(s);
-    kpi::register(s);
-    alerts::register(s);
-    fleet::register(s);
-    chat::register(s);
-    compat::register(s);
+    register_table(s, &MAIN);
 }
 
 /// Registers every handler of the `/admin` namespace on a socket.
 pub fn register_admin(s: &SocketRef) {
-    admin::register(s);
+    register_table(s, &ADMIN);
 }
 
 /// Joins `room` unless the socket already holds the maximum of non-identity rooms.
@@ -257,4 +323,36 @@ pub fn done() -> Reply {
 /// Serializes a result for the ack.
 pub fn reply<T: serde::Serialize>(v: &T) -> Reply {
     serde_json::to_value(v).map_err(|_| ProtocolError::internal())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_namespace_has_its_own_events() {
+        let main = main_table();
+        assert!(main.handles(events::LOCATION_REPORT));
+        assert!(main.handles(events::DM_SEND));
+        assert!(
+            main.handles(opsdeck_protocol::compat::CONVERSATION_JOIN),
+            "seed compatibility events"
+        );
+        assert!(
+            !main.handles(events::STATS_SUBSCRIBE),
+            "admin events stay in /admin"
+        );
+        assert!(ADMIN.handles(events::STATS_SUBSCRIBE));
+        assert!(!ADMIN.handles(events::LOCATION_REPORT));
+        assert!(!main.handles("no-such-event"));
+        assert!(main.handlers.len() > 50, "{} handlers", main.handlers.len());
+    }
+
+    #[test]
+    fn dm_send_reports_failures_as_dm_error() {
+        let (style, _) = &main_table().handlers[events::DM_SEND];
+        assert_eq!(*style, Failure::DmError);
+        let (style, _) = &main_table().handlers[events::LOCATION_REPORT];
+        assert_eq!(*style, Failure::ErrorEvent);
+    }
 }

@@ -8,20 +8,19 @@ use opsdeck_protocol::notification::{
 use opsdeck_protocol::presence::Count;
 use opsdeck_protocol::{ProtocolError, Role, Validate, events};
 use serde::de::IgnoredAny;
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, done, join_limited, on, reply, require};
+use super::{Caller, Reply, Table, done, join_limited, on, reply, require};
 use crate::domain::cursor;
 use crate::metrics::Counters;
 use crate::state::App;
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::NOTIFICATION_SUBSCRIBE, subscribe);
-    on(s, events::NOTIFICATION_SEND, send_event);
-    on(s, events::NOTIFICATION_REQUEST_COUNT, request_count);
-    on(s, events::NOTIFICATION_MARK_READ, mark_read);
-    on(s, events::NOTIFICATION_MARK_ALL_READ, mark_all_read);
-    on(s, events::NOTIFICATION_LIST, list);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::NOTIFICATION_SUBSCRIBE, subscribe);
+    on(t, events::NOTIFICATION_SEND, send_event);
+    on(t, events::NOTIFICATION_REQUEST_COUNT, request_count);
+    on(t, events::NOTIFICATION_MARK_READ, mark_read);
+    on(t, events::NOTIFICATION_MARK_ALL_READ, mark_all_read);
+    on(t, events::NOTIFICATION_LIST, list);
 }
 
 async fn subscribe(c: Caller, _: IgnoredAny) -> Reply {

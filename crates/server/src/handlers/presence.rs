@@ -4,15 +4,14 @@ use opsdeck_protocol::events;
 use opsdeck_protocol::presence::{Count, PresenceList, PresenceListRequest};
 use opsdeck_protocol::{Role, Validate};
 use serde::de::IgnoredAny;
-use socketioxide::extract::SocketRef;
 
-use super::{Caller, Reply, join_limited, on, reply, require};
+use super::{Caller, Reply, Table, join_limited, on, reply, require};
 use crate::state::App;
 
-pub(super) fn register(s: &SocketRef) {
-    on(s, events::PRESENCE_SUBSCRIBE, subscribe);
-    on(s, events::PRESENCE_LIST, list);
-    on(s, events::GET_ONLINE_COUNT, count);
+pub(super) fn register(t: &mut Table) {
+    on(t, events::PRESENCE_SUBSCRIBE, subscribe);
+    on(t, events::PRESENCE_LIST, list);
+    on(t, events::GET_ONLINE_COUNT, count);
 }
 
 async fn subscribe(c: Caller, req: Option<PresenceListRequest>) -> Reply {

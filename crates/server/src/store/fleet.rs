@@ -2,7 +2,7 @@
 //! batches, trips and geofences.
 
 use opsdeck_protocol::fleet::{Geofence, Location, Trip, Vehicle, VehicleStatus};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 
 use super::{Store, from_text, to_text};
 use crate::error::ServerError;
@@ -40,8 +40,34 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Rows per INSERT statement (7 binds each, well under SQLite's variable limit).
-const HISTORY_CHUNK: usize = 500;
+/// Appends a batch of positions given as one JSON array of
+/// `[vehicle_id, ts, lat, lng, speed, heading, accuracy]` rows. One statement text whatever
+/// the batch size, so it is prepared once per connection: a multi-row `VALUES` list had a new
+/// text (and a new prepare of up to 3,500 placeholders) for every batch size.
+const APPEND_HISTORY: &str =
+    "INSERT INTO locations (vehicle_id, ts, lat, lng, speed, heading, accuracy)
+     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6
+     FROM json_each(?1)";
+
+/// A history batch as the JSON array [`APPEND_HISTORY`] reads.
+fn history_json(rows: &[HistoryRow]) -> String {
+    let tuples: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let l = &r.location;
+            (
+                &r.vehicle_id,
+                l.ts.timestamp_millis(),
+                l.lat,
+                l.lng,
+                l.speed,
+                l.heading,
+                l.accuracy,
+            )
+        })
+        .collect();
+    json(&tuples)
+}
 
 impl Store {
     /// Inserts or replaces vehicles with their current state, in one transaction.
@@ -104,23 +130,11 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await?;
-        for chunk in rows.chunks(HISTORY_CHUNK) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO locations (vehicle_id, ts, lat, lng, speed, heading, accuracy) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(&r.vehicle_id)
-                    .push_bind(r.location.ts.timestamp_millis())
-                    .push_bind(r.location.lat)
-                    .push_bind(r.location.lng)
-                    .push_bind(r.location.speed)
-                    .push_bind(r.location.heading)
-                    .push_bind(r.location.accuracy);
-            });
-            q.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
+        // One statement is one implicit transaction: all of the batch or none of it.
+        sqlx::query(APPEND_HISTORY)
+            .bind(history_json(rows))
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
@@ -249,5 +263,48 @@ impl Store {
             .filter_map(|r| r.try_get::<String, _>("data").ok())
             .filter_map(|d| serde_json::from_str(&d).ok())
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn row(id: &str, ms: i64, speed: Option<f64>) -> HistoryRow {
+        HistoryRow {
+            vehicle_id: id.into(),
+            location: Location {
+                lat: 24.713_456_789,
+                lng: -46.675_123_4,
+                speed,
+                heading: speed.map(|_| 271.5),
+                accuracy: None,
+                ts: chrono::Utc.timestamp_millis_opt(ms).unwrap(),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_history_batch_reads_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("h.db")).await.unwrap();
+        let rows: Vec<HistoryRow> = (0..1200)
+            .map(|i| row("V-1", 1_733_000_000_000 + i, (i % 2 == 0).then_some(12.5)))
+            .chain([row("V-\"2\"", 1_733_000_000_500, None)])
+            .collect();
+        store.append_history(&rows).await.unwrap();
+        store.append_history(&[]).await.unwrap();
+        let got = store
+            .history("V-1", 1_733_000_000_000, 1_733_000_000_003, 10)
+            .await
+            .unwrap();
+        let want: Vec<Location> = rows[..4].iter().map(|r| r.location.clone()).collect();
+        assert_eq!(got, want);
+        let all = store.history("V-1", 0, i64::MAX, 5000).await.unwrap();
+        assert_eq!(all.len(), 1200);
+        let quoted = store.history("V-\"2\"", 0, i64::MAX, 10).await.unwrap();
+        assert_eq!(quoted, vec![rows[1200].location.clone()]);
+        store.close().await;
     }
 }
