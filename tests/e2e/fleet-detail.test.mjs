@@ -145,10 +145,19 @@ async function startTrip(browser, vehicleId) {
 
 async function cancelTrip(browser, row, reason) {
   const id = await row.getAttribute("data-trip-id");
-  await (await row.$(testid("trip-cancel"))).click();
-  const confirm = await row.$(testid("trip-cancel-confirm"));
+  const sel = `${testid("trip-row")}[data-trip-id="${id}"]`;
+  // Open trips are listed by ETA and move as the simulator advances them: a click can land
+  // on a neighbour that slid under the pointer. Click until this trip's confirmation is open.
+  const own = await until("the cancel confirmation", async () => {
+    const r = await browser.$(sel);
+    if (await (await r.$(testid("trip-cancel-confirm"))).isExisting()) return r;
+    const cancel = await r.$(testid("trip-cancel"));
+    if (await cancel.isExisting()) await cancel.click().catch(() => {});
+    return null;
+  }, 15_000);
+  const confirm = await own.$(testid("trip-cancel-confirm"));
   assert.equal(await confirm.isEnabled(), false, "no cancel without a reason");
-  await (await row.$(testid("trip-cancel-reason"))).setValue(reason);
+  await (await own.$(testid("trip-cancel-reason"))).setValue(reason);
   await confirm.click();
   await until("the trip shown cancelled", async () => {
     const r = await browser.$(`${testid("trip-row")}[data-trip-id="${id}"]`);

@@ -6,12 +6,14 @@ import type {
   Notification,
   PresenceUser,
   Trip,
+  Vehicle,
 } from "../bindings";
 
 export const EVENTS = {
   connStatus: "conn://status",
   kpiUpdate: "kpi://update",
   kpiDashboard: "kpi://dashboard",
+  fleetVehicle: "fleet://vehicle",
   fleetTrip: "fleet://trip",
   notifyNew: "notify://new",
   notifyCount: "notify://count",
@@ -22,6 +24,7 @@ export interface EventPayloads {
   "conn://status": ConnStatus;
   "kpi://update": KpiModule;
   "kpi://dashboard": DashboardUpdate;
+  "fleet://vehicle": Vehicle;
   "fleet://trip": Trip;
   "notify://new": Notification;
   "notify://count": Count;
