@@ -13,17 +13,13 @@ use opsdeck_client::{
 use opsdeck_protocol::admin::ADMIN_NAMESPACE;
 use tauri::{AppHandle, Emitter};
 
-use crate::shell::Shell;
+use crate::shell::{Shell, lock};
 
 /// The `/admin` client of the current session, if any.
 #[derive(Default)]
 pub struct AdminLink {
     current: Mutex<Option<(Client, tauri::async_runtime::JoinHandle<()>)>>,
     available: Arc<AtomicBool>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl AdminLink {

@@ -1,6 +1,7 @@
 //! Client events → UI events. Positions are coalesced: the latest per vehicle, flushed at most
 //! ten times a second over the positions channel (`positions.rs`), so 10,000 vehicles
-//! reporting at 1 Hz cost the webview ten messages a second, not ten thousand. The online list is refreshed at most twice a second.
+//! reporting at 1 Hz cost the webview ten messages a second, not ten thousand. The online
+//! list is refreshed at most twice a second.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use tauri::ipc::Channel;
 
+use crate::shell::lock;
 use crate::types::Positions;
 
 /// Where positions go: the channel of the UI's fleet store, once it asked for one.
@@ -20,12 +21,12 @@ pub struct PositionsSink {
 impl PositionsSink {
     /// Sends future batches to `channel` (a reloaded page replaces the old one).
     pub fn attach(&self, channel: Channel<Positions>) {
-        *self.channel.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+        *lock(&self.channel) = Some(channel);
     }
 
     /// Stops sending to the channel with `id`, if it is the current one.
     pub fn detach(&self, id: u32) {
-        let mut current = self.channel.lock().unwrap_or_else(|p| p.into_inner());
+        let mut current = lock(&self.channel);
         if current.as_ref().is_some_and(|c| c.id() == id) {
             *current = None;
         }
@@ -33,11 +34,7 @@ impl PositionsSink {
 
     /// Sends one batch; `false` when nobody listens (or the page is gone).
     pub fn send(&self, batch: Positions) -> bool {
-        let channel = self
-            .channel
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let channel = lock(&self.channel).clone();
         match channel {
             Some(c) => match c.send(batch) {
                 Ok(()) => true,

@@ -42,7 +42,8 @@ pub struct Shell {
     pub positions: crate::positions::PositionsSink,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks `m`, going on with the data of a poisoned lock (a panicked holder left it usable).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
