@@ -1,14 +1,14 @@
-//! Client events → UI events. Positions are coalesced: the latest per vehicle, flushed at most
-//! ten times a second over the positions channel (`positions.rs`), so 10,000 vehicles
-//! reporting at 1 Hz cost the webview ten messages a second, not ten thousand. The online
-//! list is refreshed at most twice a second.
+//! Client events → UI events. Fleet changes are coalesced: the latest position and record per
+//! vehicle and state per open trip, flushed at most ten times a second over the positions
+//! channel (`positions.rs`), so 10,000 vehicles reporting at 1 Hz cost the webview ten
+//! messages a second, not thousands. The online list is refreshed at most twice a second.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use opsdeck_client::{ClientEvent, EventStream};
-use opsdeck_protocol::fleet::VehicleLocation;
+use opsdeck_protocol::fleet::{Trip, TripStatus, Vehicle, VehicleLocation};
 use tauri::{AppHandle, Emitter};
 
 use crate::mirror::UiEvent;
@@ -20,10 +20,21 @@ pub const POSITIONS_EVERY: Duration = Duration::from_millis(100);
 /// Minimum time between two `presence://list`.
 const PRESENCE_EVERY: Duration = Duration::from_millis(500);
 
-/// Latest position per vehicle since the last flush.
+/// What changed in the fleet since the last flush: the latest position and record per vehicle
+/// and the latest state per open trip. At 10,000 vehicles the server sends ≈ 1,700 trip
+/// progress updates and ≈ 130 vehicle updates a second; one event each kept the webview's
+/// main thread busy evaluating them.
 #[derive(Debug, Default)]
 pub struct Coalescer {
     pending: HashMap<String, VehicleLocation>,
+    vehicles: HashMap<String, Vehicle>,
+    /// By vehicle id.
+    trips: HashMap<String, Trip>,
+}
+
+/// Whether a trip is closed (its last word, told to the UI at once).
+pub fn is_closed(t: &Trip) -> bool {
+    matches!(t.status, TripStatus::Completed | TripStatus::Cancelled)
 }
 
 impl Coalescer {
@@ -32,13 +43,35 @@ impl Coalescer {
         self.pending.insert(l.vehicle_id.clone(), l);
     }
 
+    /// Keeps a vehicle record (replacing an older one).
+    pub fn push_vehicle(&mut self, v: Vehicle) {
+        self.vehicles.insert(v.id.clone(), v);
+    }
+
+    /// Keeps an open trip's state (a vehicle has one open trip: a newer trip replaces what is
+    /// pending of an older one, so the batch needs no order), or drops what is pending of a
+    /// trip that closed (so an older open state cannot follow its closing) and hands it back
+    /// to be told at once.
+    pub fn push_trip(&mut self, t: Trip) -> Option<Trip> {
+        if is_closed(&t) {
+            if self.trips.get(&t.vehicle_id).is_some_and(|p| p.id == t.id) {
+                self.trips.remove(&t.vehicle_id);
+            }
+            return Some(t);
+        }
+        self.trips.insert(t.vehicle_id.clone(), t);
+        None
+    }
+
     /// Takes what is pending; `None` when nothing is.
     pub fn flush(&mut self) -> Option<Positions> {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() && self.vehicles.is_empty() && self.trips.is_empty() {
             return None;
         }
         Some(Positions {
             updates: self.pending.drain().map(|(_, l)| l).collect(),
+            vehicles: self.vehicles.drain().map(|(_, v)| v).collect(),
+            trips: self.trips.drain().map(|(_, t)| t).collect(),
         })
     }
 }
@@ -72,6 +105,12 @@ pub async fn run(app: AppHandle, shell: Arc<Shell>, mut events: EventStream) {
                         for ui in out {
                             match ui {
                                 UiEvent::Position(l) => positions.push(l),
+                                UiEvent::Vehicle(v) => positions.push_vehicle(v),
+                                UiEvent::Trip(t) => {
+                                    if let Some(closed) = positions.push_trip(t) {
+                                        emit(&app, UiEvent::Trip(closed));
+                                    }
+                                }
                                 UiEvent::PresenceChanged => presence_dirty = true,
                                 other => emit(&app, other),
                             }
@@ -102,11 +141,10 @@ fn emit(app: &AppHandle, ev: UiEvent) {
     let _ = match ev {
         UiEvent::Kpi(m) => app.emit("kpi://update", m),
         UiEvent::Dashboard(d) => app.emit("kpi://dashboard", d),
-        UiEvent::Vehicle(v) => app.emit("fleet://vehicle", v),
         UiEvent::Trip(t) => app.emit("fleet://trip", t),
         UiEvent::Notification(n) => app.emit("notify://new", n),
         UiEvent::Count(c) => app.emit("notify://count", c),
-        UiEvent::Position(_) | UiEvent::PresenceChanged => Ok(()),
+        UiEvent::Position(_) | UiEvent::Vehicle(_) | UiEvent::PresenceChanged => Ok(()),
     };
 }
 
@@ -135,5 +173,72 @@ mod tests {
         assert_eq!(p[0].vehicle_id, "V-0");
         assert_eq!(p[0].location.lat, 990.0);
         assert!(c.flush().is_none(), "nothing twice");
+    }
+
+    fn trip(id: &str, status: &str, progress: f64) -> Trip {
+        serde_json::from_value(json!({
+            "id": id, "vehicleId": "V-1", "origin": {"lat": 1.0, "lng": 2.0},
+            "destination": {"lat": 1.5, "lng": 2.5}, "status": status, "progress": progress,
+            "distanceRemainingKm": 3.0, "eta": null
+        }))
+        .unwrap()
+    }
+
+    fn vehicle(id: &str, status: &str) -> Vehicle {
+        serde_json::from_value(json!({
+            "id": id, "plateNumber": "P", "status": status, "lastUpdate": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn open_trips_and_vehicle_records_ride_in_the_batch() {
+        let mut c = Coalescer::default();
+        for k in 0..5 {
+            assert!(
+                c.push_trip(trip("T-1", "ongoing", f64::from(k) / 10.0))
+                    .is_none()
+            );
+        }
+        c.push_vehicle(vehicle("V-1", "idle"));
+        c.push_vehicle(vehicle("V-1", "active"));
+        let p = c.flush().unwrap();
+        assert!(p.updates.is_empty());
+        assert_eq!(p.trips.len(), 1);
+        assert_eq!(p.trips[0].progress, 0.4);
+        assert_eq!(p.vehicles.len(), 1);
+        assert_eq!(
+            serde_json::to_value(&p.vehicles[0]).unwrap()["status"],
+            "active"
+        );
+        assert!(c.flush().is_none());
+    }
+
+    #[test]
+    fn a_closing_trip_goes_out_at_once_and_drops_its_pending_state() {
+        let mut c = Coalescer::default();
+        assert!(c.push_trip(trip("T-1", "ongoing", 0.9)).is_none());
+        assert!(c.push_trip(trip("T-2", "started", 0.0)).is_none());
+        let closed = c.push_trip(trip("T-1", "completed", 1.0)).unwrap();
+        assert_eq!(closed.id, "T-1");
+        let p = c.flush().unwrap();
+        let ids: Vec<&str> = p.trips.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["T-2"], "no stale open state of T-1 after its close");
+        assert!(c.push_trip(trip("T-2", "cancelled", 0.0)).is_some());
+        assert!(c.flush().is_none());
+    }
+
+    #[test]
+    fn a_vehicles_newer_trip_replaces_its_older_one_in_the_batch() {
+        let mut c = Coalescer::default();
+        assert!(c.push_trip(trip("T-1", "ongoing", 0.5)).is_none());
+        assert!(c.push_trip(trip("T-2", "started", 0.0)).is_none());
+        let p = c.flush().unwrap();
+        let ids: Vec<&str> = p.trips.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["T-2"], "only the vehicle's latest trip");
+        assert!(c.push_trip(trip("T-3", "started", 0.0)).is_none());
+        assert!(c.push_trip(trip("T-2", "cancelled", 0.0)).is_some());
+        let p = c.flush().unwrap();
+        assert_eq!(p.trips[0].id, "T-3", "closing T-2 leaves T-3 pending");
     }
 }

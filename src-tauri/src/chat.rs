@@ -6,13 +6,13 @@
 //! forwards the canonical `dm:received` / `message:received` only, once per message id. The
 //! UI dedupes again when it merges history pages.
 
-use std::collections::{HashSet, VecDeque};
-
 use opsdeck_client::ServerEvent;
 use opsdeck_protocol::chat::{ChatMessage, ChatRoom, MessageRead};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
+
+use crate::recent_ids::RecentIds;
 
 /// How many message ids are remembered for deduplication.
 const SEEN_IDS: usize = 1024;
@@ -60,10 +60,17 @@ impl ChatUiEvent {
 }
 
 /// Translates chat server events, dropping repeats of a message id.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ChatRelay {
-    order: VecDeque<String>,
-    seen: HashSet<String>,
+    seen: RecentIds,
+}
+
+impl Default for ChatRelay {
+    fn default() -> Self {
+        Self {
+            seen: RecentIds::new(SEEN_IDS),
+        }
+    }
 }
 
 impl ChatRelay {
@@ -102,17 +109,7 @@ impl ChatRelay {
 
     /// `true` the first time `id` is seen (among the last [`SEEN_IDS`]).
     fn first(&mut self, id: &str) -> bool {
-        if self.seen.contains(id) {
-            return false;
-        }
-        if self.order.len() == SEEN_IDS
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-        }
-        self.order.push_back(id.to_owned());
-        self.seen.insert(id.to_owned());
-        true
+        self.seen.insert(id)
     }
 }
 

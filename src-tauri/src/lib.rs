@@ -20,6 +20,7 @@ mod logging;
 mod mirror;
 mod paths;
 mod positions;
+mod recent_ids;
 mod secrets;
 mod server_info;
 mod server_types;

@@ -12,6 +12,7 @@ use opsdeck_protocol::kpi::{DEFAULT_MODULES, DashboardUpdate, Kpi};
 use opsdeck_protocol::notification::Notification;
 use opsdeck_protocol::presence::{Count, PresenceUser};
 
+use crate::recent_ids::RecentIds;
 use crate::types::{FleetSnapshot, KpiModule, KpiSnapshot};
 
 /// What the UI should hear about after one server event.
@@ -36,7 +37,7 @@ pub enum UiEvent {
 }
 
 /// Everything known now.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Mirror {
     kpis: HashMap<String, Vec<Kpi>>,
     dashboard: Option<DashboardUpdate>,
@@ -49,11 +50,34 @@ pub struct Mirror {
     /// The alert feed (`alerts.rs`, kept by `alerts_sync.rs`).
     pub alerts: crate::alerts::AlertBook,
     presence: BTreeMap<String, PresenceUser>,
-    seen_notifications: std::collections::VecDeque<String>,
+    seen_notifications: RecentIds,
+    /// Trips that closed lately: progress the server emitted for one after its closing (the
+    /// simulator's report and a cancel race on the server) must not reopen it.
+    closed_ids: RecentIds,
 }
 
 /// Notification ids remembered to drop the duplicate `notification:new` of a broadcast.
 const SEEN_IDS: usize = 256;
+/// Closed trip ids remembered to drop stale progress (≈ a minute of closings at 10,000
+/// simulated vehicles).
+const CLOSED_IDS: usize = 4096;
+
+impl Default for Mirror {
+    fn default() -> Self {
+        Self {
+            kpis: HashMap::new(),
+            dashboard: None,
+            vehicles: HashMap::new(),
+            trips: HashMap::new(),
+            geofences: Vec::new(),
+            closed_trips: crate::trips::TripLog::default(),
+            alerts: crate::alerts::AlertBook::default(),
+            presence: BTreeMap::new(),
+            seen_notifications: RecentIds::new(SEEN_IDS),
+            closed_ids: RecentIds::new(CLOSED_IDS),
+        }
+    }
+}
 
 impl Mirror {
     /// Forgets everything (switching servers).
@@ -99,7 +123,7 @@ impl Mirror {
             ServerEvent::TripStarted(t)
             | ServerEvent::TripUpdated(t)
             | ServerEvent::TripCompleted(t) => self.trip(t.data),
-            ServerEvent::TripCancelled(c) => match self.trips.remove(&c.trip_id) {
+            ServerEvent::TripCancelled(c) => match self.close(&c.trip_id) {
                 Some(mut t) => {
                     t.status = TripStatus::Cancelled;
                     self.closed_trips
@@ -109,13 +133,9 @@ impl Mirror {
                 None => Vec::new(),
             },
             ServerEvent::NotificationNew(n) | ServerEvent::NotificationBroadcast(n) => {
-                if self.seen_notifications.contains(&n.id) {
+                if !self.seen_notifications.insert(&n.id) {
                     return Vec::new();
                 }
-                if self.seen_notifications.len() == SEEN_IDS {
-                    self.seen_notifications.pop_front();
-                }
-                self.seen_notifications.push_back(n.id.clone());
                 vec![UiEvent::Notification(n)]
             }
             ServerEvent::NotificationCount(c) => vec![UiEvent::Count(c)],
@@ -137,13 +157,23 @@ impl Mirror {
 
     fn trip(&mut self, t: Trip) -> Vec<UiEvent> {
         if t.status.is_open() {
+            if self.closed_ids.contains(&t.id) {
+                tracing::debug!(trip = %t.id, "progress after the trip closed: dropped");
+                return Vec::new();
+            }
             self.trips.insert(t.id.clone(), t.clone());
         } else {
-            self.trips.remove(&t.id);
+            self.close(&t.id);
             self.closed_trips
                 .record(t.clone(), None, chrono::Utc::now());
         }
         vec![UiEvent::Trip(t)]
+    }
+
+    /// Forgets an open trip for good; what was known of it.
+    fn close(&mut self, id: &str) -> Option<Trip> {
+        self.closed_ids.insert(id);
+        self.trips.remove(id)
     }
 
     /// Replaces the online list.
@@ -230,6 +260,44 @@ mod tests {
         let snap = m.fleet_snapshot();
         assert_eq!(snap.vehicles[0].location.as_ref().unwrap().lat, 24.7);
         assert_eq!(snap.vehicles[1].location.as_ref().unwrap().lat, 24.8);
+    }
+
+    fn trip_event(id: &str, status: &str) -> ServerEvent {
+        ServerEvent::decode(
+            if status == "started" {
+                "trip:started"
+            } else {
+                "trip:updated"
+            },
+            json!({"tripId": id, "data": {
+                "id": id, "vehicleId": "V-1", "origin": {"lat": 1.0, "lng": 2.0},
+                "destination": {"lat": 1.5, "lng": 2.5}, "status": status, "progress": 0.5,
+                "distanceRemainingKm": 3.0, "eta": null
+            }}),
+        )
+    }
+
+    #[test]
+    fn progress_emitted_after_a_trip_closed_does_not_reopen_it() {
+        let mut m = Mirror::default();
+        assert_eq!(m.apply(trip_event("T-1", "ongoing")).len(), 1);
+        let cancelled = ServerEvent::decode(
+            "trip:cancelled",
+            json!({"tripId": "T-1", "reason": "called off"}),
+        );
+        let out = m.apply(cancelled);
+        assert!(matches!(&out[..], [UiEvent::Trip(t)] if t.status == TripStatus::Cancelled));
+        assert!(
+            m.apply(trip_event("T-1", "ongoing")).is_empty(),
+            "stale progress"
+        );
+        assert!(m.fleet_snapshot().trips.is_empty());
+        assert_eq!(
+            m.apply(trip_event("T-2", "started")).len(),
+            1,
+            "a new trip is told"
+        );
+        assert_eq!(m.fleet_snapshot().trips.len(), 1);
     }
 
     #[test]

@@ -246,12 +246,19 @@ pub struct SentNotification {
     pub sent_at: opsdeck_protocol::Timestamp,
 }
 
-/// `fleet://positions`: coalesced positions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+/// `fleet://positions`: what changed in the fleet since the last batch, coalesced.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export_to = "app/")]
 pub struct Positions {
-    /// Latest position per vehicle since the last event.
+    /// Latest position per vehicle since the last batch.
     pub updates: Vec<opsdeck_protocol::fleet::VehicleLocation>,
+    /// Vehicle records that changed (status, trip, fuel), latest per vehicle.
+    #[serde(default)]
+    pub vehicles: Vec<opsdeck_protocol::fleet::Vehicle>,
+    /// Open trips that changed (started, progress), latest per trip. A trip that closes comes
+    /// at once as `fleet://trip` instead.
+    #[serde(default)]
+    pub trips: Vec<opsdeck_protocol::fleet::Trip>,
 }
 
 #[cfg(test)]

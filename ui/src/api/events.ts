@@ -6,14 +6,12 @@ import type {
   Notification,
   PresenceUser,
   Trip,
-  Vehicle,
 } from "../bindings";
 
 export const EVENTS = {
   connStatus: "conn://status",
   kpiUpdate: "kpi://update",
   kpiDashboard: "kpi://dashboard",
-  fleetVehicle: "fleet://vehicle",
   fleetTrip: "fleet://trip",
   notifyNew: "notify://new",
   notifyCount: "notify://count",
@@ -24,7 +22,6 @@ export interface EventPayloads {
   "conn://status": ConnStatus;
   "kpi://update": KpiModule;
   "kpi://dashboard": DashboardUpdate;
-  "fleet://vehicle": Vehicle;
   "fleet://trip": Trip;
   "notify://new": Notification;
   "notify://count": Count;

@@ -1,7 +1,7 @@
-// `fleet_snapshot`, `fleet_demo_roads`, the `fleet://positions` stream (a channel) and the
-// `fleet://vehicle` / `fleet://trip` events.
+// `fleet_snapshot`, `fleet_demo_roads`, the `fleet://positions` stream (a channel: positions,
+// vehicle records and open trips, coalesced) and the `fleet://trip` event (trips that close).
 import type { FeatureCollection } from "geojson";
-import type { Trip, Vehicle } from "../bindings";
+import type { Trip } from "../bindings";
 import type { Transport, Unlisten } from "./transport";
 import type { FleetPositions, FleetSnapshot } from "./types";
 import { EVENTS, STREAMS } from "./events";
@@ -11,10 +11,11 @@ export function fleetApi(t: Transport) {
     snapshot: () => t.invoke<FleetSnapshot>("fleet_snapshot"),
     /** The simulated city's streets in embedded demo mode, else null. */
     demoRoads: () => t.invoke<FeatureCollection | null>("fleet_demo_roads"),
-    /** Coalesced positions, over a channel (`fleet_positions_stream`). */
+    /** Coalesced fleet changes (positions, vehicle records, open trips), over a channel
+     * (`fleet_positions_stream`). */
     onPositions: (h: (p: FleetPositions) => void): Promise<Unlisten> =>
       t.stream(STREAMS.fleetPositions, STREAMS.fleetPositionsStop, h),
-    onVehicle: (h: (v: Vehicle) => void): Promise<Unlisten> => t.listen(EVENTS.fleetVehicle, h),
+    /** Trips as they close (open trips' changes come with the positions). */
     onTrip: (h: (trip: Trip) => void): Promise<Unlisten> => t.listen(EVENTS.fleetTrip, h),
   };
 }

@@ -6,7 +6,7 @@ import type { Geofence, Trip, Vehicle, VehicleLocation, VehicleStatus } from "..
 import type { FeatureCollection } from "geojson";
 import type { FleetApi } from "../api/fleet";
 import { errorMessage, type Unlisten } from "../api/transport";
-import type { FleetSnapshot } from "../api/types";
+import type { FleetPositions, FleetSnapshot } from "../api/types";
 import { ALL_STATUSES, countByStatus, filterVehicles, toggleStatus, type StatusMask } from "../lib/vehicleFilter";
 import { FleetTable, isOpenTrip } from "./fleetTable";
 import type { Load } from "./connection.svelte";
@@ -101,8 +101,7 @@ export class FleetStore {
   async start(): Promise<void> {
     this.load = "loading";
     this.pending = [];
-    await this.keep(this.api.onPositions((p) => this.enqueue(() => this.applyPositions(p.updates))));
-    await this.keep(this.api.onVehicle((v) => this.enqueue(() => this.applyVehicle(v))));
+    await this.keep(this.api.onPositions((p) => this.enqueue(() => this.applyBatch(p))));
     await this.keep(this.api.onTrip((t) => this.enqueue(() => this.applyTrip(t))));
     try {
       this.loadSnapshot(await this.api.snapshot());
@@ -161,6 +160,17 @@ export class FleetStore {
     this.changed();
   }
 
+  /** One coalesced batch: vehicle records, then open trips, then the (newest) positions;
+   * subscribers hear of it once. */
+  applyBatch(p: FleetPositions): void {
+    const a = this.anim();
+    const w = this.wall();
+    for (const v of p.vehicles ?? []) this.upsert(v, a, w);
+    for (const t of p.trips ?? []) this.trackTrip(t);
+    if (p.updates.length > 0) this.table.applyPositions(p.updates, a, w);
+    if (p.updates.length > 0 || (p.vehicles?.length ?? 0) > 0 || (p.trips?.length ?? 0) > 0) this.changed();
+  }
+
   applyPositions(updates: readonly VehicleLocation[]): void {
     if (updates.length === 0) return;
     this.table.applyPositions(updates, this.anim(), this.wall());
@@ -168,12 +178,16 @@ export class FleetStore {
   }
 
   applyVehicle(v: Vehicle): void {
-    this.table.upsertVehicle(v, this.anim(), this.wall());
+    this.upsert(v, this.anim(), this.wall());
+    this.changed();
+  }
+
+  private upsert(v: Vehicle, a: number, w: number): void {
+    this.table.upsertVehicle(v, a, w);
     if (!v.tripId && this.openTrip.has(v.id)) {
       const t = this.trips.get(this.openTrip.get(v.id)!);
       if (t && !isOpenTrip(t)) this.openTrip.delete(v.id);
     }
-    this.changed();
   }
 
   applyTrip(t: Trip): void {

@@ -49,8 +49,7 @@ describe("FleetStore", () => {
     const started = store.start();
     await flush();
     expect(t.listenerCount("fleet_positions_stream")).toBe(1);
-    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.8, 46.7)] });
-    t.emit("fleet://vehicle", v("V1", "P1", "emergency"));
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.8, 46.7)], vehicles: [v("V1", "P1", "emergency")], trips: [] });
     expect(store.count).toBe(0); // queued
     release({ vehicles: [v("V1", "P1", "active", { location: { lat: 1, lng: 1, ts: "2025-01-01T00:00:00Z" } })], trips: [], geofences: [] });
     await started;
@@ -115,7 +114,7 @@ describe("FleetStore", () => {
     await store.start();
     store.mask = maskOf(["emergency"]);
     expect(store.filtered).toEqual([]);
-    t.emit("fleet://vehicle", v("V2", "B", "emergency"));
+    t.emit("fleet_positions_stream", { updates: [], vehicles: [v("V2", "B", "emergency")], trips: [] });
     store.flush();
     expect(store.filtered).toEqual([1]);
   });
@@ -128,8 +127,7 @@ describe("FleetStore", () => {
     store.select("V1");
     expect(mapCalls).toBe(1);
     expect(store.selectedRow()).toBe(0);
-    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.7, 46.7)] });
-    t.emit("fleet://trip", trip("T9", "V1"));
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.7, 46.7)], vehicles: [], trips: [trip("T9", "V1")] });
     store.flush();
     const s = store.selected!;
     expect(s.driverId).toBe("bob");
