@@ -37,6 +37,12 @@ async fn raise(app: &App, new: NewAlert) -> Option<opsdeck_protocol::fleet::Aler
 /// Emits every effect, in order, storing alerts first where an event refers to one.
 pub async fn apply(app: &App, effects: Vec<Effect>) {
     for effect in effects {
+        if matches!(effect, Effect::TripUpdated(_))
+            && !app.fleet.with(|s| super::rules::still_current(s, &effect))
+        {
+            tracing::debug!("trip closed before its progress was emitted: dropped");
+            continue;
+        }
         match effect {
             Effect::VehicleUpdated(v) => {
                 // Also to `tracking`: a fleet view needs status changes of every vehicle

@@ -228,6 +228,18 @@ pub fn location(
     Ok(effects)
 }
 
+/// Whether an effect computed earlier still tells the truth when it is about to be emitted.
+/// A report's effects are emitted after the state lock is released, and storing an alert it
+/// raised comes first; a trip closed by another socket in between would otherwise be
+/// followed by its own stale `trip:updated`, which reopens it for any client that tracks
+/// open trips from events.
+pub(crate) fn still_current(s: &FleetState, effect: &Effect) -> bool {
+    match effect {
+        Effect::TripUpdated(t) => s.trips.contains_key(&t.id),
+        _ => true,
+    }
+}
+
 /// Moves a trip's progress and ETA to a new position; `trip:updated` only when they changed
 /// noticeably (or the trip started moving).
 fn advance_trip(

@@ -229,6 +229,7 @@ fn trips_progress_with_falling_eta_and_close_once() {
     let mut etas = Vec::new();
     let mut updates = 0;
     let mut last_status = TripStatus::Started;
+    let mut last_update = None;
     for i in 1..=60 {
         let lat = 24.70 + 0.0015 * f64::from(i);
         let e = rules::location(
@@ -242,6 +243,7 @@ fn trips_progress_with_falling_eta_and_close_once() {
             if let Effect::TripUpdated(tr) = eff {
                 updates += 1;
                 last_status = tr.status;
+                last_update = Some(Effect::TripUpdated(tr.clone()));
                 etas.push((
                     tr.progress,
                     tr.eta
@@ -263,7 +265,13 @@ fn trips_progress_with_falling_eta_and_close_once() {
     assert!((0.85..0.95).contains(&progress), "{progress}");
     assert!((30..120).contains(&left), "{left}");
 
+    let stale = last_update.unwrap();
+    assert!(rules::still_current(&s, &stale));
     let (closed, e) = rules::close_trip(&mut s, "trp_1", None, t(700)).unwrap();
+    assert!(
+        !rules::still_current(&s, &stale),
+        "progress computed before the close is not emitted after it"
+    );
     assert_eq!(closed.status, TripStatus::Completed);
     assert_eq!(closed.progress, 1.0);
     assert_eq!(kinds(&e), ["trip-completed", "vehicle"]);
