@@ -51,6 +51,18 @@ describe("RepaintGovernor", () => {
     expect(g.smooth).toBe(true);
   });
 
+  it("gives a verdict within 1.5 s when frames are slow", () => {
+    const g = new RepaintGovernor();
+    // 400 ms frames: 4 of them close a window, long before 60 would
+    for (let i = 0; i < 3; i++) g.frame(400);
+    expect(g.smooth).toBe(true);
+    g.frame(400);
+    expect(g.lastShare).toBe(1);
+    expect(g.smooth).toBe(false);
+    for (let i = 0; i < 4 * 8; i++) g.frame(400);
+    expect(g.intervalMs).toBe(1000);
+  });
+
   it("ignores absurd deltas", () => {
     const g = new RepaintGovernor();
     for (let i = 0; i < 200; i++) g.frame(5000);

@@ -2,11 +2,11 @@
 // one map repaint can cost several frames; repainting for every positions batch (10×/s),
 // or continuously for smooth gliding, would then make most frames slow.
 //
-// The governor watches every frame's duration (rAF deltas) and keeps the share of slow
-// frames under a target with a simple multiplicative controller: too many slow frames →
-// markers stop gliding and data-driven repaints are spaced further apart (up to 1 s);
-// few → the spacing shrinks back to one repaint per batch (100 ms) and, after a calm spell,
-// gliding resumes. It needs no attribution of which frame a render landed in (GPUs and
+// The governor watches every frame's duration (rAF deltas), in windows of 60 frames or 1.5
+// seconds, and keeps the share of slow frames under a target with a simple multiplicative
+// controller: too many slow frames → markers stop gliding and data-driven repaints are
+// spaced further apart (up to 1 s); few → the spacing shrinks back to one repaint per batch
+// (100 ms) and, after a calm spell, gliding resumes. It needs no attribution of which frame a render landed in (GPUs and
 // compositors pipeline frames), and it recovers by itself when rendering gets cheap.
 // User pans and zooms are never throttled.
 
@@ -17,6 +17,9 @@ export type GovernorOptions = {
   target?: number;
   /** Frames per measurement window. */
   window?: number;
+  /** A window also closes once its frames add up to this long (ms), so that slow frames
+   * (a few per second) get a verdict within seconds instead of after `window` of them. */
+  windowMs?: number;
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** Calm windows needed before gliding is tried again after it caused slow frames. */
@@ -27,6 +30,8 @@ export class RepaintGovernor {
   private readonly slowMs: number;
   private readonly target: number;
   private readonly win: number;
+  private readonly winMs: number;
+  private elapsed = 0;
   private readonly minI: number;
   private readonly maxI: number;
   private readonly calmNeeded: number;
@@ -42,6 +47,7 @@ export class RepaintGovernor {
     this.slowMs = o.slowMs ?? 20;
     this.target = o.target ?? 0.03;
     this.win = o.window ?? 60;
+    this.winMs = o.windowMs ?? 1500;
     this.minI = o.minIntervalMs ?? 100;
     this.maxI = o.maxIntervalMs ?? 1000;
     this.calmNeeded = o.calmWindows ?? 5;
@@ -52,12 +58,14 @@ export class RepaintGovernor {
   frame(deltaMs: number): void {
     if (!(deltaMs > 0) || deltaMs > 2000) return; // hidden tab, debugger pause, ...
     this.frames++;
+    this.elapsed += deltaMs;
     if (deltaMs > this.slowMs) this.slowFrames++;
-    if (this.frames < this.win) return;
+    if (this.frames < this.win && (this.elapsed < this.winMs || this.frames < 2)) return;
     const share = this.slowFrames / this.frames;
     this.lastShare = share;
     this.frames = 0;
     this.slowFrames = 0;
+    this.elapsed = 0;
     if (share > this.target) {
       this.calm = 0;
       if (this.smoothOn) this.smoothOn = false;

@@ -14,8 +14,8 @@ uniform float u_size;
 uniform float u_bearing;
 uniform vec3 u_colors[5];
 varying vec3 v_color;
-varying float v_angle;
-varying float v_arrow;
+varying vec2 v_rot;
+varying float v_cell;
 void main() {
   if (a_status > 10.0) {
     gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -28,50 +28,42 @@ void main() {
   gl_Position = u_matrix * vec4(p, 0.0, 1.0);
   gl_PointSize = a_status > 3.5 ? u_size * 1.35 : u_size;
   v_color = u_colors[int(a_status + 0.5)];
-  v_arrow = a_heading < -100.0 ? 0.0 : 1.0;
-  v_angle = a_heading - u_bearing;
+  // The rotation once per marker, not per fragment; no heading: the disc cell, unrotated.
+  bool arrow = a_heading >= -100.0;
+  float angle = arrow ? a_heading - u_bearing : 0.0;
+  v_rot = vec2(cos(angle), sin(angle));
+  v_cell = arrow ? 0.0 : 0.5;
 }
 `;
 
+// One lookup in the marker atlas (markerSprite.ts): red = coverage, green = inner fill.
+// Branch-free and without discard: a software rasteriser shades every fragment of the
+// point's square anyway, and empty texels blend to nothing (premultiplied alpha).
 export const POINT_FS = `
 precision mediump float;
 varying vec3 v_color;
-varying float v_angle;
-varying float v_arrow;
+varying vec2 v_rot;
+varying float v_cell;
 uniform vec3 u_outline;
-uniform float u_halo;
-float arrow(vec2 q) {
-  // q: x = sideways, y = forward; tip at y = 0.92, back corners at (+-0.66, -0.72), notch at (0, -0.36)
-  float s = abs(q.x);
-  if (q.y > 0.92 || q.y < -0.72) return 0.0;
-  if (s > 0.66 * (0.92 - q.y) / 1.64) return 0.0;
-  if (q.y < -0.36 - 0.5454 * s) return 0.0;
-  return 1.0;
-}
+uniform sampler2D u_sprite;
 void main() {
   vec2 p = gl_PointCoord * 2.0 - 1.0;
-  float r = length(p);
-  if (u_halo > 0.5) {
-    float ring = smoothstep(0.72, 0.8, r) * (1.0 - smoothstep(0.92, 1.0, r));
-    if (ring <= 0.0) discard;
-    gl_FragColor = vec4(u_outline, 1.0) * ring;
-    return;
-  }
-  float inner;
-  float outer;
-  if (v_arrow > 0.5) {
-    float c = cos(v_angle);
-    float s = sin(v_angle);
-    vec2 q = vec2(p.x * c + p.y * s, p.x * s - p.y * c);
-    outer = arrow(q);
-    inner = arrow(q / 0.74 + vec2(0.0, 0.06));
-  } else {
-    outer = 1.0 - smoothstep(0.62, 0.7, r);
-    inner = 1.0 - smoothstep(0.42, 0.5, r);
-  }
-  if (outer <= 0.0) discard;
-  vec3 col = mix(u_outline, v_color, inner);
-  gl_FragColor = vec4(col, 1.0) * outer;
+  // x sideways, y forward (gl_PointCoord's y grows downwards)
+  vec2 q = vec2(p.x * v_rot.x + p.y * v_rot.y, p.x * v_rot.y - p.y * v_rot.x);
+  vec2 m = texture2D(u_sprite, vec2(v_cell + clamp(q.x * 0.25 + 0.25, 0.0, 0.5), q.y * 0.5 + 0.5)).rg;
+  gl_FragColor = vec4(mix(u_outline, v_color, m.g), 1.0) * m.r;
+}
+`;
+
+/** The selection ring around one marker (same vertex shader, drawn larger). */
+export const HALO_FS = `
+precision mediump float;
+uniform vec3 u_outline;
+void main() {
+  float r = length(gl_PointCoord * 2.0 - 1.0);
+  float ring = smoothstep(0.72, 0.8, r) * (1.0 - smoothstep(0.92, 1.0, r));
+  if (ring <= 0.0) discard;
+  gl_FragColor = vec4(u_outline, 1.0) * ring;
 }
 `;
 

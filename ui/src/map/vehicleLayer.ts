@@ -16,7 +16,8 @@ import { mercX, mercY } from "../lib/geo";
 import { STATUS_COLORS, rgb } from "../lib/statusColors";
 import { clusterDiameter, computeClusters, type Clusters } from "./clusters";
 import { bindAttribs, compile, projectToPixels, translated, unbindAttribs, type GL } from "./gl";
-import { CLUSTER_FS, CLUSTER_VS, POINT_FS, POINT_VS, TRAIL_FS, TRAIL_VS } from "./shaders";
+import { markerAtlas, SPRITE } from "./markerSprite";
+import { CLUSTER_FS, CLUSTER_VS, HALO_FS, POINT_FS, POINT_VS, TRAIL_FS, TRAIL_VS } from "./shaders";
 
 export const CLUSTER_ZOOM = 10;
 export const TRAIL_ZOOM = 12.5;
@@ -85,6 +86,8 @@ export class VehicleLayer implements CustomLayerInterface {
 
   private map: MlMap | undefined;
   private pointProg!: WebGLProgram;
+  private haloProg!: WebGLProgram;
+  private sprite: WebGLTexture | null = null;
   private trailProg!: WebGLProgram;
   private clusterProg!: WebGLProgram;
   private pointBuf!: WebGLBuffer;
@@ -120,6 +123,7 @@ export class VehicleLayer implements CustomLayerInterface {
   onAdd(map: MlMap, gl: GL): void {
     this.map = map;
     this.pointProg = compile(gl, POINT_VS, POINT_FS);
+    this.haloProg = compile(gl, POINT_VS, HALO_FS);
     this.trailProg = compile(gl, TRAIL_VS, TRAIL_FS);
     this.clusterProg = compile(gl, CLUSTER_VS, CLUSTER_FS);
     this.pointBuf = gl.createBuffer()!;
@@ -133,6 +137,9 @@ export class VehicleLayer implements CustomLayerInterface {
     gl.deleteBuffer(this.trailBuf);
     gl.deleteBuffer(this.clusterBuf);
     gl.deleteProgram(this.pointProg);
+    gl.deleteProgram(this.haloProg);
+    gl.deleteTexture(this.sprite);
+    this.sprite = null;
     gl.deleteProgram(this.trailProg);
     gl.deleteProgram(this.clusterProg);
     this.clearLabels();
@@ -207,33 +214,63 @@ export class VehicleLayer implements CustomLayerInterface {
       }
     }
 
-    gl.useProgram(this.pointProg);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.pointBuf);
     const locs = bindAttribs(gl, this.pointProg, POINT_ATTRIBS);
-    const u = (n: string) => gl.getUniformLocation(this.pointProg, n);
-    gl.uniformMatrix4fv(u("u_matrix"), false, this.matrix);
-    gl.uniform1f(u("u_now"), uNow);
-    gl.uniform1f(u("u_size"), size);
-    gl.uniform1f(u("u_bearing"), (this.map!.getBearing() * Math.PI) / 180);
-    gl.uniform3fv(u("u_colors"), this.colors);
-    gl.uniform3fv(u("u_outline"), outline);
-    gl.uniform1f(u("u_halo"), 0);
+    const bearing = (this.map!.getBearing() * Math.PI) / 180;
+    const markers = this.useMarkers(gl, uNow, bearing, outline);
+    gl.uniform1f(markers("u_size"), size);
     gl.drawArrays(gl.POINTS, 0, table.count);
 
     const sel = this.o.selectedRow();
     if (sel >= 0 && sel < table.count && table.hasPosition(sel)) {
-      gl.uniform3fv(u("u_outline"), dark ? [1, 1, 1] : [0.05, 0.07, 0.1]);
-      gl.uniform1f(u("u_halo"), 1);
-      gl.uniform1f(u("u_size"), size * 2.2);
+      const halo = (n: string) => gl.getUniformLocation(this.haloProg, n);
+      gl.useProgram(this.haloProg);
+      this.setMotion(gl, this.haloProg, uNow, bearing);
+      gl.uniform3fv(halo("u_outline"), dark ? [1, 1, 1] : [0.05, 0.07, 0.1]);
+      gl.uniform1f(halo("u_size"), size * 2.2);
       gl.drawArrays(gl.POINTS, sel, 1);
-      gl.uniform3fv(u("u_outline"), outline);
-      gl.uniform1f(u("u_halo"), 0);
-      gl.uniform1f(u("u_size"), size * 1.3);
+      gl.uniform1f(this.useMarkers(gl, uNow, bearing, outline)("u_size"), size * 1.3);
       gl.drawArrays(gl.POINTS, sel, 1);
     }
     unbindAttribs(gl, locs);
 
     if (smooth && this.maxT1 > now) this.map!.triggerRepaint();
+  }
+
+  /** Uniforms the marker vertex shader shares with the halo's. */
+  private setMotion(gl: GL, prog: WebGLProgram, uNow: number, bearing: number): void {
+    gl.uniformMatrix4fv(gl.getUniformLocation(prog, "u_matrix"), false, this.matrix);
+    gl.uniform1f(gl.getUniformLocation(prog, "u_now"), uNow);
+    gl.uniform1f(gl.getUniformLocation(prog, "u_bearing"), bearing);
+    gl.uniform3fv(gl.getUniformLocation(prog, "u_colors"), this.colors);
+  }
+
+  /** Makes the marker program current, with its atlas on texture unit 0; returns its uniforms. */
+  private useMarkers(gl: GL, uNow: number, bearing: number, outline: number[]): (n: string) => WebGLUniformLocation | null {
+    const prog = this.pointProg;
+    gl.useProgram(prog);
+    this.setMotion(gl, prog, uNow, bearing);
+    gl.activeTexture(gl.TEXTURE0);
+    if (!this.sprite) {
+      // Uploaded here rather than in onAdd: MapLibre marks its cached GL state dirty after a
+      // custom layer renders, so the pixel-store and binding changes below cannot leak.
+      this.sprite = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D, this.sprite);
+      gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+      gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+      gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2 * SPRITE, SPRITE, 0, gl.RGBA, gl.UNSIGNED_BYTE, markerAtlas());
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    } else {
+      gl.bindTexture(gl.TEXTURE_2D, this.sprite);
+    }
+    const u = (n: string) => gl.getUniformLocation(prog, n);
+    gl.uniform1i(u("u_sprite"), 0);
+    gl.uniform3fv(u("u_outline"), outline);
+    return u;
   }
 
   /** Picks an origin near the view so float32 offsets stay small; moves it only when far. */

@@ -1,0 +1,189 @@
+// Where the webview's main thread spends its time: the real app with N simulated vehicles
+// (VEHICLES, default 10000), a screen open (PROFILE_VIEW, default fleet), then WebKit's own
+// inspector (WEBKIT_INSPECTOR_HTTP_SERVER, spoken over its websocket; it cannot share the
+// app with WebKitWebDriver, so the app is started directly and driven through it) records PROFILE_SECONDS
+// (default 10) of the Timeline (style, layout, paint, timers, events) and JavaScriptCore's
+// sampling profiler. Prints time per record type and the hottest functions, self and total.
+//
+//   cd tests/e2e && VEHICLES=10000 OPSDECK_APP_BIN=$PWD/../../target/release/opsdeck \
+//     bash ../../.ci/desktop-env.sh node --test bench/jsprofile.mjs
+import { test } from "node:test";
+import WebSocket from "ws";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { APP, freePort, previousAppGone, sleep, until } from "../harness.mjs";
+
+const N = Number(process.env.VEHICLES ?? 10000);
+const VIEW = process.env.PROFILE_VIEW ?? "fleet";
+const SECONDS = Number(process.env.PROFILE_SECONDS ?? 10);
+const TOP = Number(process.env.PROFILE_TOP ?? 25);
+
+/** One page target of WebKit's remote inspector, behind its Target multiplexing. */
+class Inspector {
+  constructor(ws, targetId) {
+    this.ws = ws;
+    this.targetId = targetId;
+    this.next = 1;
+    this.pending = new Map();
+    this.handlers = new Map();
+  }
+
+  static async connect(port) {
+    const html = await until("the inspector's target list", async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      const t = await r.text();
+      return /\/socket\/[^'" ]+/.test(t) ? t : null;
+    }, 30_000, 500);
+    const path = html.match(/\/socket\/[^'" ]+/)[0];
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { maxPayload: 1 << 30 });
+    let inspector;
+    let target;
+    ws.on("message", (raw) => {
+      const m = JSON.parse(raw.toString());
+      if (m.method === "Target.targetCreated" && m.params.targetInfo.type === "page") target = m.params.targetInfo.targetId;
+      else if (m.method === "Target.dispatchMessageFromTarget") inspector?.dispatch(JSON.parse(m.params.message));
+    });
+    await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+    await until("the page target", () => target, 15_000, 100);
+    inspector = new Inspector(ws, target);
+    return inspector;
+  }
+
+  dispatch(m) {
+    if (m.id !== undefined) {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.error) p?.reject(new Error(`${m.error.message}`));
+      else p?.resolve(m.result);
+    } else {
+      for (const h of this.handlers.get(m.method) ?? []) h(m.params);
+    }
+  }
+
+  on(method, h) {
+    this.handlers.set(method, [...(this.handlers.get(method) ?? []), h]);
+  }
+
+  call(method, params = {}) {
+    const id = this.next++;
+    const message = JSON.stringify({ id, method, params });
+    this.ws.send(JSON.stringify({ id: 1e9 + id, method: "Target.sendMessageToTarget", params: { targetId: this.targetId, message } }));
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+}
+
+/** Milliseconds per Timeline record type, counting each record's own time (minus children). */
+function timelineSelf(records) {
+  const total = new Map();
+  const walk = (r) => {
+    const dur = ((r.endTime ?? r.startTime) - r.startTime) * 1000;
+    let children = 0;
+    for (const c of r.children ?? []) children += walk(c);
+    total.set(r.type, (total.get(r.type) ?? 0) + Math.max(0, dur - children));
+    return dur;
+  };
+  for (const r of records) walk(r);
+  return [...total].sort((a, b) => b[1] - a[1]);
+}
+
+const frameName = (f) => `${f.name || "(anonymous)"} ${(f.url || "").split("/").pop()}:${f.line}`;
+
+/** Samples per function, self (top of the stack) and total (anywhere in it, once per sample). */
+function hottest(stackTraces) {
+  const self = new Map();
+  const total = new Map();
+  for (const t of stackTraces) {
+    const frames = t.stackFrames ?? [];
+    if (frames.length === 0) continue;
+    const top = frameName(frames[0]);
+    self.set(top, (self.get(top) ?? 0) + 1);
+    for (const name of new Set(frames.map(frameName))) total.set(name, (total.get(name) ?? 0) + 1);
+  }
+  const rank = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, TOP);
+  return { self: rank(self), total: rank(total) };
+}
+
+/** Starts the app on a fresh data directory with the embedded demo of N vehicles. */
+async function startApp(inspectorPort) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-profile-"));
+  mkdirSync(path.join(dataDir, "config"), { recursive: true });
+  writeFileSync(path.join(dataDir, "config", "settings.json"), JSON.stringify({
+    settings: { embedded: { listen: `127.0.0.1:${await freePort()}`, simulator: true, vehicles: N }, tileUrl: null, theme: "system" },
+  }));
+  await previousAppGone();
+  const child = spawn(APP, [], {
+    env: { ...process.env, OPSDECK_DATA_DIR: dataDir, WEBKIT_INSPECTOR_HTTP_SERVER: `127.0.0.1:${inspectorPort}`, RUST_LOG: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await previousAppGone();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
+  const port = await freePort();
+  const app = await startApp(port);
+  try {
+    const ins = await Inspector.connect(port);
+    const js = async (expression) => {
+      const r = await ins.call("Runtime.evaluate", { expression, returnByValue: true });
+      if (r.wasThrown) throw new Error(`${expression}: ${r.result.description}`);
+      return r.result.value;
+    };
+    const click = (id) => js(`(() => { const e = document.querySelector('[data-testid="${id}"]'); e?.click(); return !!e; })()`);
+    await until("the navigation", () => click("nav-fleet"), 60_000, 500);
+    await until("vehicles", async () => Number(await js(`document.querySelector('[data-testid="fleet-map"]')?.getAttribute("data-vehicle-count")`)) >= N * 0.9, 120_000, 500);
+    if (VIEW !== "fleet") await click(`nav-${VIEW}`);
+    await sleep(10_000);
+    // Frame times first without the profiler (its own cost shows in the frames with it).
+    const frameStats = async () => {
+      await js("window.__opsdeck.frameTimes.length = 0");
+      await sleep(SECONDS * 1000);
+      const ft = (await js("window.__opsdeck.frameTimes.slice()")).sort((a, c) => a - c);
+      const q = (p) => ft[Math.min(ft.length - 1, Math.floor(p * ft.length))];
+      return `${ft.length} frames, p50 ${q(0.5)?.toFixed(0)} ms, p95 ${q(0.95)?.toFixed(0)} ms`;
+    };
+    console.log(`without the profiler: ${await frameStats()}`);
+    // PROFILE_TRY='label=>js;;label=>@file.js': experiments, each measured after its script ran
+    // (e.g. hiding a part of the page to see what its drawing costs).
+    for (const step of (process.env.PROFILE_TRY ?? "").split(";;").filter(Boolean)) {
+      const at = step.indexOf("=>");
+      const [label, given] = [step.slice(0, at), step.slice(at + 2)];
+      const code = given.startsWith("@") ? readFileSync(given.slice(1), "utf8") : given; // @file: its script
+      const out = await js(code);
+      await sleep(3000);
+      console.log(`${label}${out === undefined ? "" : ` (${JSON.stringify(out)})`}: ${await frameStats()}`);
+    }
+    const records = [];
+    let samples = null;
+    ins.on("Timeline.eventRecorded", (p) => records.push(p.record));
+    ins.on("ScriptProfiler.trackingComplete", (p) => { samples = p.samples; });
+    await ins.call("Timeline.enable").catch(() => {});
+    await ins.call("ScriptProfiler.startTracking", { includeSamples: true });
+    await ins.call("Timeline.start", { maxCallStackDepth: 0 });
+    const profiled = await frameStats();
+    await ins.call("Timeline.stop");
+    await ins.call("ScriptProfiler.stopTracking");
+    await until("the profiler's samples", () => samples, 60_000, 200);
+    if (process.env.PROFILE_DUMP) console.log(JSON.stringify(records.slice(0, 3), null, 1));
+    const frames = records.filter((r) => r.type === "RenderingFrame");
+    const lines = [`${N} vehicles, ${VIEW}, ${SECONDS} s: ${records.length} timeline records, ${frames.length} rendering frames, ${samples.stackTraces.length} JS samples; ${profiled}`];
+    lines.push("main-thread ms by record type (self):");
+    for (const [type, ms] of timelineSelf(records)) lines.push(`  ${ms.toFixed(0).padStart(7)}  ${type}`);
+    const hot = hottest(samples.stackTraces);
+    lines.push("JS samples, self:");
+    for (const [name, n] of hot.self) lines.push(`  ${String(n).padStart(6)}  ${name}`);
+    lines.push("JS samples, total:");
+    for (const [name, n] of hot.total) lines.push(`  ${String(n).padStart(6)}  ${name}`);
+    console.log(lines.join("\n"));
+    ins.ws.close();
+  } finally {
+    await app.stop();
+  }
+});
