@@ -25,6 +25,10 @@ pub(crate) use crate::handshake::{
 };
 use crate::shared::{Shared, lock};
 
+/// How long a request's gate slot stays taken after its ack timed out, waiting for the late
+/// ack (see [`Conn::ack`]).
+pub(crate) const LATE_ACK_GRACE: Duration = Duration::from_secs(30);
+
 /// `connected` as received, and when.
 #[derive(Debug, Clone)]
 pub(crate) struct Identity {
@@ -198,10 +202,18 @@ impl Conn {
         }
     }
 
-    /// Sends `event` with an ack request and waits up to `timeout` for the ack; the caller
-    /// holds a gate permit. Returns the first ack argument and the round-trip time.
+    /// Sends `event` with an ack request and waits up to `timeout` for the ack, holding
+    /// `permit` (a slot of the ack gate). Returns the first ack argument and the round-trip
+    /// time.
+    ///
+    /// After a timeout the permit is held a while longer (up to [`LATE_ACK_GRACE`]) until
+    /// the late ack arrives: rust_socketio keeps a request's entry until its ack comes and
+    /// matches acks by an id drawn at random below 1000, so a next request drawing the same
+    /// id meanwhile would receive this one's answer, and rust_socketio's reader would then
+    /// panic removing both entries.
     pub(crate) async fn ack(
         &self,
+        permit: OwnedSemaphorePermit,
         event: &str,
         payload: Value,
         timeout: Duration,
@@ -227,15 +239,30 @@ impl Conn {
                 .mark_lost(format!("sending `{event}` failed: {e}"));
             return Err(ClientError::Disconnected);
         }
+        let mut rx = rx;
         tokio::select! {
-            r = rx => match r {
+            r = &mut rx => match r {
                 Ok(p) => Ok((first(ack_args(p)), started.elapsed())),
                 Err(_) => Err(ClientError::Disconnected),
             },
-            () = tokio::time::sleep(timeout) => Err(ClientError::Timeout {
-                event: event.to_owned(),
-                after: timeout,
-            }),
+            () = tokio::time::sleep(timeout) => {
+                let signals = self.signals.clone();
+                let name = event.to_owned();
+                tokio::spawn(async move {
+                    let _permit = permit;
+                    tokio::select! {
+                        _ = rx => tracing::debug!(event = %name, "a late ack arrived"),
+                        () = tokio::time::sleep(LATE_ACK_GRACE) => {
+                            tracing::warn!(event = %name, "no ack within the grace; its request slot is free again");
+                        }
+                        () = signals.lost() => {}
+                    }
+                });
+                Err(ClientError::Timeout {
+                    event: event.to_owned(),
+                    after: timeout,
+                })
+            }
             () = self.signals.lost() => Err(ClientError::Disconnected),
         }
     }
@@ -249,7 +276,7 @@ impl Conn {
         timeout: Duration,
     ) -> Result<Value, ClientError> {
         let deadline = Instant::now() + timeout;
-        let Some(_permit) = self.permit(timeout).await else {
+        let Some(permit) = self.permit(timeout).await else {
             return Err(if self.signals.is_lost() {
                 ClientError::Disconnected
             } else {
@@ -260,7 +287,7 @@ impl Conn {
             });
         };
         let remaining = deadline.saturating_duration_since(Instant::now());
-        match self.ack(event, payload, remaining).await {
+        match self.ack(permit, event, payload, remaining).await {
             Ok((v, _)) => parse_ack(event, v),
             Err(ClientError::Timeout { event, .. }) => {
                 self.signals.suspect();

@@ -282,7 +282,7 @@ async fn liveness(shared: &Shared, conn: &Conn) -> Liveness {
             Err(_) => Liveness::NoAnswer,
         };
     };
-    let Some(_permit) = conn.permit(shared.config.latency_interval).await else {
+    let Some(permit) = conn.permit(shared.config.latency_interval).await else {
         return if conn.signals.is_lost() {
             Liveness::NoAnswer
         } else {
@@ -291,7 +291,7 @@ async fn liveness(shared: &Shared, conn: &Conn) -> Liveness {
     };
     // the request timeout, not the (short) probe timeout: a slow link is not a dead one
     match conn
-        .ack(event, payload, shared.config.request_timeout)
+        .ack(permit, event, payload, shared.config.request_timeout)
         .await
     {
         Ok((_, rtt)) => {
