@@ -165,8 +165,8 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
     ins.on("Timeline.eventRecorded", (p) => records.push(p.record));
     ins.on("ScriptProfiler.trackingComplete", (p) => { samples = p.samples; });
     await ins.call("Timeline.enable").catch(() => {});
-    await ins.call("ScriptProfiler.startTracking", { includeSamples: true });
     await ins.call("Timeline.start", { maxCallStackDepth: 0 });
+    await ins.call("ScriptProfiler.startTracking", { includeSamples: true });
     const profiled = await frameStats();
     await ins.call("Timeline.stop");
     await ins.call("ScriptProfiler.stopTracking");

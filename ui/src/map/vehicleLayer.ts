@@ -16,6 +16,7 @@ import { mercX, mercY } from "../lib/geo";
 import { STATUS_COLORS, rgb } from "../lib/statusColors";
 import { clusterDiameter, computeClusters, type Clusters } from "./clusters";
 import { bindAttribs, compile, projectToPixels, translated, unbindAttribs, type GL } from "./gl";
+import { markerSize } from "./markerSize";
 import { markerAtlas, SPRITE } from "./markerSprite";
 import { CLUSTER_FS, CLUSTER_VS, HALO_FS, POINT_FS, POINT_VS, TRAIL_FS, TRAIL_VS } from "./shaders";
 
@@ -187,7 +188,8 @@ export class VehicleLayer implements CustomLayerInterface {
     const smooth = this.smoothEnabled && this.o.smoothAllowed() && this.stats.inView <= SMOOTH_LIMIT;
     this.stats.smooth = smooth;
     const uNow = smooth ? (now - this.timeBase) / 1000 : 1e7;
-    const size = Math.max(8, Math.min(22, 9 + (zoom - 10) * 2)) * devicePixelRatio;
+    const canvas = this.map!.getCanvas();
+    const size = markerSize(zoom, this.stats.inView, canvas.clientWidth * canvas.clientHeight, devicePixelRatio);
 
     if (zoom >= TRAIL_ZOOM) {
       const key = `${table.posVersion}|${mask}|${Math.floor(zoom)}`;
