@@ -281,14 +281,26 @@ fn write_report(
     let chart_rel = "docs/bench-scaling.png";
     std::fs::create_dir_all(root.join("docs"))?;
     chart::draw(records, &root.join(chart_rel))?;
+    // The desktop scenario measures the app OPSDECK_APP_BIN names (the debug build if unset).
+    let release_app = std::env::var("OPSDECK_APP_BIN").is_ok_and(|p| p.contains("/release/"));
+    let (app, build, env) = if release_app {
+        (
+            "release",
+            " -p opsdeck",
+            "OPSDECK_APP_BIN=$PWD/target/release/opsdeck \\\n  ",
+        )
+    } else {
+        ("debug", "", "")
+    };
     let header = format!(
         "## Side by side: opsdeck-server vs the Node.js socket.io peer\n\n\
          Run `opsdeck-bench {command}` on {} UTC: {}; load average {} at the start, {} at the \
          end (other engineers' builds share the machine). Release build of opsdeck-server, \
-         Node peer from `bench/node-peer` (socket.io 4.8.1), load generator on the same \
-         machine over loopback. Latencies are send → receipt at the load generator.\n\n\
-         ```sh\ncargo build --release -p opsdeck-server -p opsdeck-bench\n\
-         target/release/opsdeck-bench {command}\n```",
+         {app} build of the desktop app, Node peer from `bench/node-peer` (socket.io 4.8.1), \
+         load generator on the same machine over loopback. Latencies are send → receipt at \
+         the load generator.\n\n\
+         ```sh\ncargo build --release -p opsdeck-server -p opsdeck-bench{build}\n\
+         {env}target/release/opsdeck-bench {command}\n```",
         started.format("%Y-%m-%d %H:%M"),
         suite::machine(),
         load_before,
