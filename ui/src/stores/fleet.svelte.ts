@@ -41,6 +41,19 @@ export type FleetOptions = {
 
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
+/** Fleets above this size refresh the Svelte-visible state half as often. */
+export const LARGE_FLEET = 2000;
+
+/**
+ * Least time between two refreshes of what Svelte shows (list, counts, details): `baseMs`,
+ * doubled for a large fleet. Every refresh repaints the list and re-composites the window,
+ * which under software rendering is a slow frame; vehicles report about once a second, so
+ * at 2 Hz the list still shows each report within half a second.
+ */
+export function refreshInterval(count: number, baseMs: number): number {
+  return count > LARGE_FLEET ? baseMs * 2 : baseMs;
+}
+
 export class FleetStore {
   readonly table = new FleetTable();
   readonly trips = new Map<string, Trip>();
@@ -222,7 +235,7 @@ export class FleetStore {
 
   private changed(): void {
     for (const cb of this.listeners) cb();
-    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.throttleMs);
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), refreshInterval(this.table.count, this.throttleMs));
   }
 
   /** Brings the Svelte-visible counters up to date now. */

@@ -4,7 +4,7 @@ import type { FleetSnapshot } from "../api/types";
 import type { Trip, Vehicle } from "../bindings";
 import { FakeTransport, flush } from "../test/fakeTransport";
 import { maskOf } from "../lib/vehicleFilter";
-import { FleetStore } from "./fleet.svelte";
+import { FleetStore, LARGE_FLEET, refreshInterval } from "./fleet.svelte";
 
 const v = (id: string, plate: string, status: Vehicle["status"] = "active", extra: Partial<Vehicle> = {}): Vehicle => ({
   id,
@@ -155,5 +155,14 @@ describe("FleetStore", () => {
     expect(store.count).toBe(1);
     store.stop();
     expect(t.listenerCount("fleet_positions_stream")).toBe(0);
+  });
+});
+
+describe("refreshInterval", () => {
+  it("refreshes a large fleet half as often", () => {
+    expect(refreshInterval(10, 250)).toBe(250);
+    expect(refreshInterval(LARGE_FLEET, 250)).toBe(250);
+    expect(refreshInterval(LARGE_FLEET + 1, 250)).toBe(500);
+    expect(refreshInterval(10_000, 100)).toBe(200);
   });
 });
