@@ -1,9 +1,10 @@
 // Where the webview's main thread spends its time: the real app with N simulated vehicles
 // (VEHICLES, default 10000), a screen open (PROFILE_VIEW, default fleet), then WebKit's own
 // inspector (WEBKIT_INSPECTOR_HTTP_SERVER, spoken over its websocket; it cannot share the
-// app with WebKitWebDriver, so the app is started directly and driven through it) records PROFILE_SECONDS
-// (default 10) of the Timeline (style, layout, paint, timers, events) and JavaScriptCore's
-// sampling profiler. Prints time per record type and the hottest functions, self and total.
+// app with WebKitWebDriver, so the app is started directly and driven through it) records
+// PROFILE_SECONDS (default 10) of the Timeline (style, layout, paint, timers, events) and
+// JavaScriptCore's sampling profiler. Prints frame times, timeline records per type and the
+// hottest functions, self and total.
 //
 //   cd tests/e2e && VEHICLES=10000 OPSDECK_APP_BIN=$PWD/../../target/release/opsdeck \
 //     bash ../../.ci/desktop-env.sh node --test bench/jsprofile.mjs
@@ -74,18 +75,18 @@ class Inspector {
   }
 }
 
-/** Milliseconds per Timeline record type, counting each record's own time (minus children). */
-function timelineSelf(records) {
-  const total = new Map();
+/**
+ * Timeline records per type, nested ones included. (Counts, not durations: WebKitGTK here
+ * reports every record's startTime and endTime as 0.)
+ */
+function timelineCounts(records) {
+  const n = new Map();
   const walk = (r) => {
-    const dur = ((r.endTime ?? r.startTime) - r.startTime) * 1000;
-    let children = 0;
-    for (const c of r.children ?? []) children += walk(c);
-    total.set(r.type, (total.get(r.type) ?? 0) + Math.max(0, dur - children));
-    return dur;
+    n.set(r.type, (n.get(r.type) ?? 0) + 1);
+    for (const c of r.children ?? []) walk(c);
   };
   for (const r of records) walk(r);
-  return [...total].sort((a, b) => b[1] - a[1]);
+  return [...n].sort((a, b) => b[1] - a[1]);
 }
 
 const frameName = (f) => `${f.name || "(anonymous)"} ${(f.url || "").split("/").pop()}:${f.line}`;
@@ -174,8 +175,8 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
     if (process.env.PROFILE_DUMP) console.log(JSON.stringify(records.slice(0, 3), null, 1));
     const frames = records.filter((r) => r.type === "RenderingFrame");
     const lines = [`${N} vehicles, ${VIEW}, ${SECONDS} s: ${records.length} timeline records, ${frames.length} rendering frames, ${samples.stackTraces.length} JS samples; ${profiled}`];
-    lines.push("main-thread ms by record type (self):");
-    for (const [type, ms] of timelineSelf(records)) lines.push(`  ${ms.toFixed(0).padStart(7)}  ${type}`);
+    lines.push("timeline records by type:");
+    for (const [type, n] of timelineCounts(records)) lines.push(`  ${String(n).padStart(7)}  ${type}`);
     const hot = hottest(samples.stackTraces);
     lines.push("JS samples, self:");
     for (const [name, n] of hot.self) lines.push(`  ${String(n).padStart(6)}  ${name}`);
