@@ -26,8 +26,10 @@ pub(crate) use crate::handshake::{
 use crate::shared::{Shared, lock};
 
 /// How long a request's gate slot stays taken after its ack timed out, waiting for the late
-/// ack (see [`Conn::ack`]).
-pub(crate) const LATE_ACK_GRACE: Duration = Duration::from_secs(30);
+/// ack (see [`Conn::ack`]). Other requests queue meanwhile, so this is short: an answer later
+/// than the request timeout plus this is rare, and waiting longer would stall the UI's
+/// requests behind one the server dropped.
+pub(crate) const LATE_ACK_GRACE: Duration = Duration::from_secs(10);
 
 /// `connected` as received, and when.
 #[derive(Debug, Clone)]
