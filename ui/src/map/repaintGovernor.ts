@@ -6,8 +6,9 @@
 // seconds, and keeps the share of slow frames under a target with a simple multiplicative
 // controller: too many slow frames → markers stop gliding and data-driven repaints are
 // spaced further apart (up to 1 s); few → the spacing shrinks back to one repaint per batch
-// (100 ms) and, after a calm spell, gliding resumes. It needs no attribution of which frame a render landed in (GPUs and
-// compositors pipeline frames), and it recovers by itself when rendering gets cheap.
+// (100 ms) and, after a calm spell, gliding resumes. It needs no attribution of which frame
+// a render landed in (GPUs and compositors pipeline frames), and it recovers by itself when
+// rendering gets cheap.
 // User pans and zooms are never throttled.
 
 export type GovernorOptions = {

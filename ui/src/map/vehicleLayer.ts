@@ -89,6 +89,8 @@ export class VehicleLayer implements CustomLayerInterface {
   private pointProg!: WebGLProgram;
   private haloProg!: WebGLProgram;
   private sprite: WebGLTexture | null = null;
+  /** CSS pixels of the map's view, as of the last measureView. */
+  private viewPx = 0;
   private trailProg!: WebGLProgram;
   private clusterProg!: WebGLProgram;
   private pointBuf!: WebGLBuffer;
@@ -146,11 +148,14 @@ export class VehicleLayer implements CustomLayerInterface {
     this.clearLabels();
   }
 
-  /** Counts vehicles in the current view (call after the camera settles). */
+  /** Counts vehicles in the current view and measures its size (call after the camera settles). */
   measureView(): void {
     if (!this.map) return;
     const [x0, y0, x1, y1] = viewBox(this.map!, 0);
     this.stats.inView = this.o.table.countInBox(x0, y0, x1, y1);
+    // Read here, not per render: client sizes can force a layout in the middle of a frame.
+    const canvas = this.map.getCanvas();
+    this.viewPx = canvas.clientWidth * canvas.clientHeight;
   }
 
   render(gl: GL, args: CustomRenderMethodInput): void {
@@ -188,8 +193,7 @@ export class VehicleLayer implements CustomLayerInterface {
     const smooth = this.smoothEnabled && this.o.smoothAllowed() && this.stats.inView <= SMOOTH_LIMIT;
     this.stats.smooth = smooth;
     const uNow = smooth ? (now - this.timeBase) / 1000 : 1e7;
-    const canvas = this.map!.getCanvas();
-    const size = markerSize(zoom, this.stats.inView, canvas.clientWidth * canvas.clientHeight, devicePixelRatio);
+    const size = markerSize(zoom, this.stats.inView, this.viewPx, devicePixelRatio);
 
     if (zoom >= TRAIL_ZOOM) {
       const key = `${table.posVersion}|${mask}|${Math.floor(zoom)}`;
