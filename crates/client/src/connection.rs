@@ -223,7 +223,7 @@ impl Conn {
         if self.signals.is_lost() {
             return Err(ClientError::Disconnected);
         }
-        let (tx, rx) = oneshot::channel::<Payload>();
+        let (tx, mut rx) = oneshot::channel::<Payload>();
         let slot = Arc::new(Mutex::new(Some(tx)));
         let started = Instant::now();
         let sent = self
@@ -241,7 +241,6 @@ impl Conn {
                 .mark_lost(format!("sending `{event}` failed: {e}"));
             return Err(ClientError::Disconnected);
         }
-        let mut rx = rx;
         tokio::select! {
             r = &mut rx => match r {
                 Ok(p) => Ok((first(ack_args(p)), started.elapsed())),
