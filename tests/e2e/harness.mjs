@@ -45,6 +45,17 @@ export async function until(what, fn, ms = 60_000, every = 250) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
+/** Settings of a fresh install whose embedded server listens on `listen` with a simulator of `vehicles`. */
+export function writeDemoSettings(dataDir, vehicles, listen) {
+  mkdirSync(path.join(dataDir, "config"), { recursive: true });
+  writeFileSync(path.join(dataDir, "config", "settings.json"), JSON.stringify({
+    settings: { embedded: { listen, simulator: true, vehicles }, tileUrl: null, theme: "system" },
+  }));
+}
+
+/** The `p` quantile (0..1) of ascending `sorted` values. */
+export const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
 /** HS256 JWT signed with `secret`. */
 export function sign(secret, claims) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -125,13 +136,8 @@ const bounded = (promise, ms) => Promise.race([promise.catch(() => undefined), s
  */
 export async function launchApp({ env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-e2e-"));
-  if (process.env.VEHICLES) {
-    // Measurements: a fresh install with a given simulator size.
-    mkdirSync(path.join(dataDir, "config"), { recursive: true });
-    writeFileSync(path.join(dataDir, "config", "settings.json"), JSON.stringify({
-      settings: { embedded: { listen: "127.0.0.1:4700", simulator: true, vehicles: Number(process.env.VEHICLES) }, tileUrl: null, theme: "system" },
-    }));
-  }
+  // Measurements: a fresh install with a given simulator size.
+  if (process.env.VEHICLES) writeDemoSettings(dataDir, Number(process.env.VEHICLES), "127.0.0.1:4700");
   await previousAppGone();
   const appDataDir = env.OPSDECK_DATA_DIR ?? dataDir;
   const port = await freePort();

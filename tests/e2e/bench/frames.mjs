@@ -1,6 +1,5 @@
 import { test } from "node:test";
-import { writeFileSync, mkdirSync } from "node:fs";
-import { APP, launchApp, sleep, until } from "../harness.mjs";
+import { APP, launchApp, quantile, sleep, until } from "../harness.mjs";
 import { execSync } from "node:child_process";
 const N = Number(process.env.VEHICLES ?? 1000);
 test(`measure ${N} vehicles`, async () => {
@@ -24,7 +23,7 @@ test(`measure ${N} vehicles`, async () => {
     await sleep(20000);
     const ft = await b.execute(() => window.__opsdeck.frameTimes.slice());
     ft.sort((a, c) => a - c);
-    const q = (p) => ft[Math.min(ft.length - 1, Math.floor(p * ft.length))];
+    const q = (p) => quantile(ft, p);
     // The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes.
     const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
     let rss = 0, pss = 0;

@@ -11,10 +11,10 @@
 import { test } from "node:test";
 import WebSocket from "ws";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { APP, freePort, previousAppGone, sleep, until } from "../harness.mjs";
+import { APP, freePort, previousAppGone, quantile, sleep, until, writeDemoSettings } from "../harness.mjs";
 
 const N = Number(process.env.VEHICLES ?? 10000);
 const VIEW = process.env.PROFILE_VIEW ?? "fleet";
@@ -109,10 +109,7 @@ function hottest(stackTraces) {
 /** Starts the app on a fresh data directory with the embedded demo of N vehicles. */
 async function startApp(inspectorPort) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-profile-"));
-  mkdirSync(path.join(dataDir, "config"), { recursive: true });
-  writeFileSync(path.join(dataDir, "config", "settings.json"), JSON.stringify({
-    settings: { embedded: { listen: `127.0.0.1:${await freePort()}`, simulator: true, vehicles: N }, tileUrl: null, theme: "system" },
-  }));
+  writeDemoSettings(dataDir, N, `127.0.0.1:${await freePort()}`);
   await previousAppGone();
   const child = spawn(APP, [], {
     env: { ...process.env, OPSDECK_DATA_DIR: dataDir, WEBKIT_INSPECTOR_HTTP_SERVER: `127.0.0.1:${inspectorPort}`, RUST_LOG: "warn" },
@@ -147,8 +144,7 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
       await js("window.__opsdeck.frameTimes.length = 0");
       await sleep(SECONDS * 1000);
       const ft = (await js("window.__opsdeck.frameTimes.slice()")).sort((a, c) => a - c);
-      const q = (p) => ft[Math.min(ft.length - 1, Math.floor(p * ft.length))];
-      return `${ft.length} frames, p50 ${q(0.5)?.toFixed(0)} ms, p95 ${q(0.95)?.toFixed(0)} ms`;
+      return `${ft.length} frames, p50 ${quantile(ft, 0.5)?.toFixed(0)} ms, p95 ${quantile(ft, 0.95)?.toFixed(0)} ms`;
     };
     console.log(`without the profiler: ${await frameStats()}`);
     // PROFILE_TRY='label=>js;;label=>@file.js': experiments, each measured after its script ran
@@ -172,7 +168,6 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
     await ins.call("Timeline.stop");
     await ins.call("ScriptProfiler.stopTracking");
     await until("the profiler's samples", () => samples, 60_000, 200);
-    if (process.env.PROFILE_DUMP) console.log(JSON.stringify(records.slice(0, 3), null, 1));
     const frames = records.filter((r) => r.type === "RenderingFrame");
     const lines = [`${N} vehicles, ${VIEW}, ${SECONDS} s: ${records.length} timeline records, ${frames.length} rendering frames, ${samples.stackTraces.length} JS samples; ${profiled}`];
     lines.push("timeline records by type:");
