@@ -13,7 +13,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { connected, go, keyringSecret, launchApp, screenshot, sign, sleep, startServer, testid, until, useRemoteProfile } from "./harness.mjs";
+import { clickFresh, connected, go, gone, keyringSecret, launchApp, screenshot, sign, sleep, startServer, testid, until, useRemoteProfile } from "./harness.mjs";
 
 const row = (id) => `${testid("alert-row")}[data-id="${id}"]`;
 
@@ -134,7 +134,7 @@ test("alerts: ack in the app and in a peer, both ways; geofence drawn on the map
     const name = `E2E depot ${stamp}`;
     await (await browser.$(testid("geofence-name"))).setValue(name);
     await (await browser.$(testid("geofence-save"))).click();
-    await (await browser.$(testid("geofence-form"))).waitForExist({ reverse: true, timeout: 15_000 });
+    await gone(browser, testid("geofence-form"), 15_000);
     const fences = (await request(peer, "geofence:list", {})).geofences;
     const fence = fences.find((g) => g.name === name);
     assert.ok(fence?.circle, "the server has the drawn circle");
@@ -148,7 +148,7 @@ test("alerts: ack in the app and in a peer, both ways; geofence drawn on the map
     await (await browser.$(testid("geofence-list-toggle"))).click();
     await (await browser.$(`${testid("geofence-item")}[data-name="${name}"]`)).waitForExist({ timeout: 10_000 });
     await (await browser.$(testid("geofence-list-toggle"))).click();
-    await (await browser.$(testid("geofence-list"))).waitForExist({ reverse: true, timeout: 5000 });
+    await gone(browser, testid("geofence-list"), 5000);
     await sleep(1500); // the X screenshot trails the webview by a frame or two
     screenshot("geofences.png");
     await until("the name on the map", () =>
@@ -214,7 +214,7 @@ test("remote mode: alerts, a typed circle and a drawn polygon against a separate
     await (await browser.$(testid("geofence-radius"))).setValue("300");
     await (await browser.$(testid("geofence-name"))).setValue("Remote yard");
     await (await browser.$(testid("geofence-save"))).click();
-    await (await browser.$(testid("geofence-form"))).waitForExist({ reverse: true, timeout: 15_000 });
+    await gone(browser, testid("geofence-form"), 15_000);
     const fence = (await request(peer, "geofence:list", {})).geofences.find((g) => g.name === "Remote yard");
     assert.deepEqual(fence?.circle, { lat: 24.65, lng: 46.65, radiusM: 300 });
     await request(peer, "location:report", { vehicleId: "R-1", lat: 24.65, lng: 46.6505, speed: 20 });
@@ -240,7 +240,7 @@ test("remote mode: alerts, a typed circle and a drawn polygon against a separate
     await until("three corners", async () => (await (await browser.$(testid("geofence-corners"))).getText()).startsWith("3 corners"), 5000);
     await (await browser.$(testid("geofence-name"))).setValue("Remote triangle");
     await (await browser.$(testid("geofence-save"))).click();
-    await (await browser.$(testid("geofence-form"))).waitForExist({ reverse: true, timeout: 15_000 });
+    await gone(browser, testid("geofence-form"), 15_000);
     const tri = (await request(peer, "geofence:list", {})).geofences.find((g) => g.name === "Remote triangle");
     assert.equal(tri?.polygon?.length, 3, "the server has the drawn polygon");
     assert.ok(tri.polygon.every(([lat, lng]) => Math.abs(lat - 24.65) < 0.05 && Math.abs(lng - 46.65) < 0.05));
@@ -249,9 +249,9 @@ test("remote mode: alerts, a typed circle and a drawn polygon against a separate
     await (await browser.$(testid("geofence-list-toggle"))).click();
     for (const n of ["Remote yard", "Remote triangle"]) {
       const item = `${testid("geofence-item")}[data-name="${n}"]`;
-      await (await browser.$(`${item} ${testid("geofence-delete")}`)).click();
-      await (await browser.$(`${item} ${testid("geofence-delete-confirm")}`)).click();
-      await (await browser.$(item)).waitForExist({ reverse: true, timeout: 15_000 });
+      await clickFresh(browser, `${item} ${testid("geofence-delete")}`);
+      await clickFresh(browser, `${item} ${testid("geofence-delete-confirm")}`);
+      await gone(browser, item, 15_000);
     }
     await (await browser.$(testid("geofence-empty"))).waitForExist({ timeout: 15_000 });
     assert.equal((await request(peer, "geofence:list", {})).geofences.length, 0);

@@ -45,6 +45,29 @@ export async function until(what, fn, ms = 60_000, every = 250) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
+/**
+ * Waits until nothing in the page matches `selector`. The check runs inside the page, so a
+ * list re-rendering under it cannot leave WebKitWebDriver holding a stale element handle.
+ */
+export async function gone(browser, selector, ms = 15_000) {
+  await until(`${selector} to go`, () => browser.execute((sel) => document.querySelector(sel) === null, selector), ms);
+}
+
+/**
+ * Clicks the element matching `selector`, finding it again if WebKitWebDriver reports it stale
+ * because the list it sits in re-rendered between the find and the click.
+ */
+export async function clickFresh(browser, selector, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await browser.$(selector)).click();
+    } catch (e) {
+      if (attempt >= attempts || !/stale/i.test(String(e?.message))) throw e;
+      await sleep(200);
+    }
+  }
+}
+
 /** Settings of a fresh install whose embedded server listens on `listen` with a simulator of `vehicles`. */
 export function writeDemoSettings(dataDir, vehicles, listen) {
   mkdirSync(path.join(dataDir, "config"), { recursive: true });
