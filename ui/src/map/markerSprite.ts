@@ -4,15 +4,20 @@
 // main cost: 10,000 markers of 11 px are 1.2 M fragments per repaint. Evaluating the
 // arrow's outline in the fragment shader (two point-in-polygon tests with branches, and a
 // sine and cosine per fragment) cost ≈ 75–115 ms per repaint there; one texture lookup
-// with the rotation done per vertex costs ≈ 25–35 ms (bench/jsprofile.mjs, BENCHMARKS.md).
-// Supersampling here also gives the arrows the anti-aliased edges they lacked.
+// with the rotation done per fragment ≈ 23–27 ms; one lookup in a cell drawn already
+// rotated, ≈ 14–15 ms (flat colour, the floor: 7–9 ms; bench/jsprofile.mjs, BENCHMARKS.md).
+// Supersampling here also gives the arrows anti-aliased edges.
 //
-// Atlas: two SPRITE × SPRITE cells side by side, the heading arrow (u in [0, 0.5]) and
-// the disc for vehicles without a heading (u in [0.5, 1]). Red = the marker's coverage
-// (its outline), green = the inner fill's; a cell's outermost texels stay empty so that
-// clamped lookups outside the shape read nothing. Texture t grows along the marker's
-// forward axis: the arrow's tip is at the top rows.
+// Atlas: a strip of CELLS cells of SPRITE × SPRITE texels: the heading arrow turned by
+// 360°/DIRECTIONS steps clockwise (cell k points k steps east of north), then the disc for
+// vehicles without a heading. Red = the marker's coverage (its outline), green = the inner
+// fill's; a cell's outermost texels stay empty so that lookups at its edge read nothing.
+// Texture t grows upwards on screen: a north-pointing arrow's tip is at the top rows.
 
+/** Headings the arrow is drawn at: 15° apart, finer than an 8–20 px arrow shows. */
+export const DIRECTIONS = 24;
+/** Cells in the strip: the arrows, then the disc. */
+export const CELLS = DIRECTIONS + 1;
 /** Texels per cell side. Markers are drawn at up to ≈ 30 px, so 32 keeps them sharp. */
 export const SPRITE = 32;
 /** Samples per texel side when measuring coverage. */
@@ -40,32 +45,32 @@ function discAt(x: number, y: number): [number, number] {
   return [r <= 0.66 ? 1 : 0, r <= 0.46 ? 1 : 0];
 }
 
-/** The RGBA atlas, (2·SPRITE) × SPRITE texels, rows from t = 0 (the markers' back) up. */
+/** The RGBA atlas, (CELLS·SPRITE) × SPRITE texels, rows from t = 0 (the screen's bottom) up. */
 export function markerAtlas(size = SPRITE): Uint8Array {
-  const w = 2 * size;
+  const w = CELLS * size;
   const out = new Uint8Array(w * size * 4);
   const n = SUPERSAMPLE * SUPERSAMPLE;
-  for (let row = 1; row < size - 1; row++) {
-    for (let col = 1; col < size - 1; col++) {
-      let ao = 0, ai = 0, doo = 0, di = 0;
-      for (let sy = 0; sy < SUPERSAMPLE; sy++) {
-        for (let sx = 0; sx < SUPERSAMPLE; sx++) {
-          const x = ((col + (sx + 0.5) / SUPERSAMPLE) / size) * 2 - 1;
-          const y = ((row + (sy + 0.5) / SUPERSAMPLE) / size) * 2 - 1;
-          const [o, i] = arrowAt(x, y);
-          const [p, q] = discAt(x, y);
-          ao += o;
-          ai += i;
-          doo += p;
-          di += q;
+  for (let cell = 0; cell < CELLS; cell++) {
+    const theta = (cell * 2 * Math.PI) / DIRECTIONS;
+    const [c, s] = [Math.cos(theta), Math.sin(theta)];
+    for (let row = 1; row < size - 1; row++) {
+      for (let col = 1; col < size - 1; col++) {
+        let outer = 0;
+        let inner = 0;
+        for (let sy = 0; sy < SUPERSAMPLE; sy++) {
+          for (let sx = 0; sx < SUPERSAMPLE; sx++) {
+            // screen offset (x right, y up) → the arrow's own axes (sideways, forward)
+            const x = ((col + (sx + 0.5) / SUPERSAMPLE) / size) * 2 - 1;
+            const y = ((row + (sy + 0.5) / SUPERSAMPLE) / size) * 2 - 1;
+            const [o, i] = cell === DIRECTIONS ? discAt(x, y) : arrowAt(x * c - y * s, x * s + y * c);
+            outer += o;
+            inner += i;
+          }
         }
+        const k = (row * w + cell * size + col) * 4;
+        out[k] = Math.round((255 * outer) / n);
+        out[k + 1] = Math.round((255 * inner) / n);
       }
-      const arrow = (row * w + col) * 4;
-      const disc = (row * w + size + col) * 4;
-      out[arrow] = Math.round((255 * ao) / n);
-      out[arrow + 1] = Math.round((255 * ai) / n);
-      out[disc] = Math.round((255 * doo) / n);
-      out[disc + 1] = Math.round((255 * di) / n);
     }
   }
   return out;

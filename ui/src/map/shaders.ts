@@ -1,6 +1,7 @@
 // GLSL ES 1.00 (runs on WebGL1 and WebGL2 contexts alike). Positions arrive relative to an
 // origin (see gl.ts `translated`); markers glide from a_from to a_to between a_time.x and
 // a_time.y (seconds), so interpolation costs the CPU nothing per frame.
+import { CELLS, DIRECTIONS } from "./markerSprite";
 
 export const POINT_VS = `
 attribute vec2 a_from;
@@ -14,8 +15,7 @@ uniform float u_size;
 uniform float u_bearing;
 uniform vec3 u_colors[5];
 varying vec3 v_color;
-varying vec2 v_rot;
-varying float v_cell;
+varying float v_u0;
 void main() {
   if (a_status > 10.0) {
     gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -28,29 +28,30 @@ void main() {
   gl_Position = u_matrix * vec4(p, 0.0, 1.0);
   gl_PointSize = a_status > 3.5 ? u_size * 1.35 : u_size;
   v_color = u_colors[int(a_status + 0.5)];
-  // The rotation once per marker, not per fragment; no heading: the disc cell, unrotated.
-  bool arrow = a_heading >= -100.0;
-  float angle = arrow ? a_heading - u_bearing : 0.0;
-  v_rot = vec2(cos(angle), sin(angle));
-  v_cell = arrow ? 0.0 : 0.5;
+  // The atlas cell of the arrow turned nearest to the heading on screen (markerSprite.ts);
+  // no heading: the disc in the last cell. v_u0 is the cell's left edge in texture u.
+  float cell = ${DIRECTIONS}.0;
+  if (a_heading >= -100.0) {
+    float turns = (a_heading - u_bearing) / 6.2831853;
+    cell = mod(floor(turns * ${DIRECTIONS}.0 + 0.5), ${DIRECTIONS}.0);
+  }
+  v_u0 = cell / ${CELLS}.0;
 }
 `;
 
 // One lookup in the marker atlas (markerSprite.ts): red = coverage, green = inner fill.
-// Branch-free and without discard: a software rasteriser shades every fragment of the
-// point's square anyway, and empty texels blend to nothing (premultiplied alpha).
+// The arrow is drawn turned in the atlas, so a fragment does no trigonometry. Branch-free
+// and without discard: a software rasteriser shades every fragment of the point's square
+// anyway, and empty texels blend to nothing (premultiplied alpha).
 export const POINT_FS = `
 precision mediump float;
 varying vec3 v_color;
-varying vec2 v_rot;
-varying float v_cell;
+varying float v_u0;
 uniform vec3 u_outline;
 uniform sampler2D u_sprite;
 void main() {
-  vec2 p = gl_PointCoord * 2.0 - 1.0;
-  // x sideways, y forward (gl_PointCoord's y grows downwards)
-  vec2 q = vec2(p.x * v_rot.x + p.y * v_rot.y, p.x * v_rot.y - p.y * v_rot.x);
-  vec2 m = texture2D(u_sprite, vec2(v_cell + clamp(q.x * 0.25 + 0.25, 0.0, 0.5), q.y * 0.5 + 0.5)).rg;
+  // gl_PointCoord's y grows downwards, the atlas's t upwards
+  vec2 m = texture2D(u_sprite, vec2(v_u0 + gl_PointCoord.x / ${CELLS}.0, 1.0 - gl_PointCoord.y)).rg;
   gl_FragColor = vec4(mix(u_outline, v_color, m.g), 1.0) * m.r;
 }
 `;

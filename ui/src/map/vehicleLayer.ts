@@ -17,7 +17,7 @@ import { STATUS_COLORS, rgb } from "../lib/statusColors";
 import { clusterDiameter, computeClusters, type Clusters } from "./clusters";
 import { bindAttribs, compile, projectToPixels, translated, unbindAttribs, type GL } from "./gl";
 import { markerSize } from "./markerSize";
-import { markerAtlas, SPRITE } from "./markerSprite";
+import { CELLS, markerAtlas, SPRITE } from "./markerSprite";
 import { CLUSTER_FS, CLUSTER_VS, HALO_FS, POINT_FS, POINT_VS, TRAIL_FS, TRAIL_VS } from "./shaders";
 
 export const CLUSTER_ZOOM = 10;
@@ -265,7 +265,7 @@ export class VehicleLayer implements CustomLayerInterface {
       gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, 2 * SPRITE, SPRITE, 0, gl.RGBA, gl.UNSIGNED_BYTE, markerAtlas());
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, CELLS * SPRITE, SPRITE, 0, gl.RGBA, gl.UNSIGNED_BYTE, markerAtlas());
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
