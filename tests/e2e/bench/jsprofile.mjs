@@ -10,7 +10,7 @@
 //     bash ../../.ci/desktop-env.sh node --test bench/jsprofile.mjs
 import { test } from "node:test";
 import WebSocket from "ws";
-import { spawn } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -106,6 +106,12 @@ function hottest(stackTraces) {
   return { self: rank(self), total: rank(total) };
 }
 
+/** Proportional set size of the WebKit processes, MB. */
+function webkitPssMB() {
+  const out = execSync("for p in $(pgrep -f 'WebKitWebProcess|WebKitNetworkProcess'); do awk '/^Pss:/{s+=$2} END{print s}' /proc/$p/smaps_rollup; done", { encoding: "utf8" });
+  return Math.round(out.split("\n").filter(Boolean).reduce((a, k) => a + Number(k), 0) / 1024);
+}
+
 /** Starts the app on a fresh data directory with the embedded demo of N vehicles. */
 async function startApp(inspectorPort) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-profile-"));
@@ -152,10 +158,11 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
     for (const step of (process.env.PROFILE_TRY ?? "").split(";;").filter(Boolean)) {
       const at = step.indexOf("=>");
       const [label, given] = [step.slice(0, at), step.slice(at + 2)];
-      const code = given.startsWith("@") ? readFileSync(given.slice(1), "utf8") : given; // @file: its script
-      const out = await js(code);
+      // @file: its script; !gc: a full garbage collection (the inspector's Heap.gc)
+      const code = given.startsWith("@") ? readFileSync(given.slice(1), "utf8") : given;
+      const out = code === "!gc" ? await ins.call("Heap.gc") : await js(code);
       await sleep(3000);
-      console.log(`${label}${out === undefined ? "" : ` (${JSON.stringify(out)})`}: ${await frameStats()}`);
+      console.log(`${label}${out === undefined ? "" : ` (${JSON.stringify(out)})`}: ${await frameStats()}; WebKit PSS ${webkitPssMB()} MB`);
     }
     const records = [];
     let samples = null;
