@@ -130,6 +130,51 @@ async function startApp(inspectorPort) {
   };
 }
 
+/** Per process (the app, WebKit's): PSS MB per mapping name, the largest first. */
+function smapsBreakdown() {
+  const pids = execSync(`pgrep -x 'WebKitWebProces|WebKitNetworkPr|${path.basename(APP).slice(0, 15)}'`, { encoding: "utf8" })
+    .split("\n").filter(Boolean);
+  return Object.fromEntries(pids.map((pid) => {
+    const pss = new Map();
+    let name = "";
+    for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+      if (head) name = head[1] || "[anon]";
+      else if (line.startsWith("Pss:")) pss.set(name, (pss.get(name) ?? 0) + Number(line.split(/\s+/)[1]));
+    }
+    const top = [...pss].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, kb]) => `${path.basename(n)} ${Math.round(kb / 1024)}`);
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    return [`${comm} ${pid} (${Math.round([...pss.values()].reduce((a, b) => a + b, 0) / 1024)} MB)`, top];
+  }));
+}
+
+/** WebKit's own accounting of the web process, MB per category (javascript, jit, layers…). */
+async function memoryCategories(ins) {
+  let update = null;
+  ins.on("Memory.trackingUpdate", (p) => { update ??= p.event; });
+  await ins.call("Memory.enable").catch(() => {});
+  await ins.call("Memory.startTracking");
+  await until("a memory sample", () => update, 10_000, 100);
+  await ins.call("Memory.stopTracking");
+  return Object.fromEntries(update.categories.map((c) => [c.type, Math.round(c.size / 1048576)]));
+}
+
+/** The heap snapshot's largest classes: MB and object count (the JavaScript heap only). */
+async function heapClasses(ins) {
+  const { snapshotData } = await ins.call("Heap.snapshot");
+  const snap = JSON.parse(snapshotData);
+  const width = snap.nodeFields?.length ?? 4;
+  const sizes = new Map();
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const name = snap.nodeClassNames[snap.nodes[i + 2]];
+    const [bytes, count] = sizes.get(name) ?? [0, 0];
+    sizes.set(name, [bytes + snap.nodes[i + 1], count + 1]);
+  }
+  const total = [...sizes.values()].reduce((a, [b]) => a + b, 0);
+  const top = [...sizes].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12);
+  return { totalMB: +(total / 1048576).toFixed(1), top: top.map(([n, [b, c]]) => `${n} ${(b / 1048576).toFixed(1)}MB/${c}`) };
+}
+
 test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
   const port = await freePort();
   const app = await startApp(port);
@@ -158,9 +203,17 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
     for (const step of (process.env.PROFILE_TRY ?? "").split(";;").filter(Boolean)) {
       const at = step.indexOf("=>");
       const [label, given] = [step.slice(0, at), step.slice(at + 2)];
-      // @file: its script; !gc: a full garbage collection (the inspector's Heap.gc)
+      // @file: its script; !gc: a full garbage collection (the inspector's Heap.gc); !mem:
+      // WebKit's memory categories (the inspector's Memory timeline); !heap: the largest
+      // classes of a JavaScript heap snapshot; !shot FILE: a screenshot of the X display; !smaps: the app's and WebKit's largest mappings
+      // by PSS.
       const code = given.startsWith("@") ? readFileSync(given.slice(1), "utf8") : given;
-      const out = code === "!gc" ? await ins.call("Heap.gc") : await js(code);
+      const out = code === "!gc" ? await ins.call("Heap.gc")
+        : code === "!mem" ? await memoryCategories(ins)
+        : code === "!heap" ? await heapClasses(ins)
+        : code === "!smaps" ? smapsBreakdown()
+        : code.startsWith("!shot ") ? execSync(`/usr/bin/import -window root ${code.slice(6)}`, { encoding: "utf8" })
+        : await js(code);
       await sleep(3000);
       console.log(`${label}${out === undefined ? "" : ` (${JSON.stringify(out)})`}: ${await frameStats()}; WebKit PSS ${webkitPssMB()} MB`);
     }
