@@ -11,6 +11,7 @@
 mod admin;
 mod alerts;
 mod alerts_sync;
+pub mod allocator;
 mod bridge;
 mod chat;
 mod commands;
@@ -21,6 +22,7 @@ mod mirror;
 mod paths;
 mod positions;
 mod recent_ids;
+mod rendering;
 mod secrets;
 mod server_info;
 mod server_types;
@@ -78,6 +80,9 @@ pub fn run() {
             paths.create()?;
             let guard = logging::init(&paths.logs);
             app.manage(guard);
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::apply(&window, rendering::detect());
+            }
             tracing::info!(data = %paths.data.display(), "Opsdeck starting");
             let (secrets, warning) = secrets::open();
             let shell = Arc::new(Shell::new(paths, secrets, warning));

@@ -3,11 +3,15 @@
 
 use std::path::Path;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+
+/// Lines queued for the log file before new ones are dropped. The default (128,000) allocates
+/// a 4 MB queue up front; a desktop app logs a few lines a second.
+const BUFFERED_LINES: usize = 4096;
 
 /// Starts logging; keep the guard alive for the life of the app (it flushes on drop).
 pub fn init(dir: &Path) -> Option<WorkerGuard> {
@@ -20,7 +24,9 @@ pub fn init(dir: &Path) -> Option<WorkerGuard> {
         .build(dir);
     let (file_layer, guard) = match appender {
         Ok(a) => {
-            let (writer, guard) = tracing_appender::non_blocking(a);
+            let (writer, guard) = NonBlockingBuilder::default()
+                .buffered_lines_limit(BUFFERED_LINES)
+                .finish(a);
             (
                 Some(
                     tracing_subscriber::fmt::layer()

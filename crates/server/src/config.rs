@@ -74,6 +74,8 @@ impl Default for Limits {
 pub struct Config {
     /// SQLite database file (created if missing).
     pub db_path: PathBuf,
+    /// SQLite page cache per pooled connection, MiB.
+    pub db_cache_mib: u32,
     /// How tokens are verified.
     pub auth: AuthConfig,
     /// Admit clients without a token as anonymous viewers.
@@ -128,6 +130,7 @@ impl Config {
     pub fn new(db_path: impl Into<PathBuf>, auth: AuthConfig) -> Self {
         Self {
             db_path: db_path.into(),
+            db_cache_mib: crate::store::DEFAULT_CACHE_MIB,
             auth,
             allow_anonymous: false,
             presence_broadcast: PresenceBroadcast::default(),

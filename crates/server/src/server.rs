@@ -35,7 +35,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let store = Store::open(&config.db_path).await?;
+    let store = Store::open_with_cache(&config.db_path, config.db_cache_mib).await?;
     let verifier = Verifier::new(&config.auth)?;
     let fleet = Fleet::load(&store, config.fleet.clone()).await?;
     let app = App::new(config, store, verifier, fleet);

@@ -20,6 +20,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::error::ServerError;
 
+/// Page cache per connection of a server: the history index of 10,000 vehicles stays in
+/// memory, so batched inserts do not re-read it from disk.
+pub const DEFAULT_CACHE_MIB: u32 = 64;
+
 /// The database handle.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -27,8 +31,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at `path` and applies pending migrations.
+    /// Opens (creating if missing) the database at `path` and applies pending migrations,
+    /// with the server's page cache ([`DEFAULT_CACHE_MIB`] per connection).
     pub async fn open(path: &Path) -> Result<Self, ServerError> {
+        Self::open_with_cache(path, DEFAULT_CACHE_MIB).await
+    }
+
+    /// [`Store::open`] with `cache_mib` MiB of page cache per connection.
+    pub async fn open_with_cache(path: &Path, cache_mib: u32) -> Result<Self, ServerError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -39,9 +49,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
-            // 64 MiB of page cache per connection: the history index of 10,000 vehicles
-            // stays in memory, so batched inserts do not re-read it from disk.
-            .pragma("cache_size", "-65536")
+            // The page cache, in KiB when negative.
+            .pragma("cache_size", format!("-{}", u64::from(cache_mib) * 1024))
             // Checkpoint every ~40 MB of WAL instead of 4 MB: fewer fsyncs under bulk inserts.
             .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
@@ -85,4 +94,27 @@ pub fn from_text(s: &str) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn cache_kib(store: &Store) -> i64 {
+        sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn page_cache_is_the_configured_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Store::open(&dir.path().join("a.db")).await.unwrap();
+        assert_eq!(cache_kib(&server).await, -64 * 1024);
+        let desktop = Store::open_with_cache(&dir.path().join("b.db"), 8)
+            .await
+            .unwrap();
+        assert_eq!(cache_kib(&desktop).await, -8 * 1024);
+    }
 }
