@@ -45,7 +45,8 @@ pub fn detect() -> Compositing {
     choose(variable.as_deref(), has_render_node(Path::new("/dev/dri")))
 }
 
-/// Applies `choice` to the window's webview (before its page needs a compositor).
+/// Applies `choice` to the window's webview. Called from the app's setup, while the first
+/// page loads; WebKit leaves compositing when the policy changes.
 #[cfg(target_os = "linux")]
 pub fn apply(window: &tauri::WebviewWindow, choice: Compositing) {
     if choice != Compositing::Off {

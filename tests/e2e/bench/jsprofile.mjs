@@ -67,6 +67,10 @@ class Inspector {
     this.handlers.set(method, [...(this.handlers.get(method) ?? []), h]);
   }
 
+  off(method, h) {
+    this.handlers.set(method, (this.handlers.get(method) ?? []).filter((x) => x !== h));
+  }
+
   call(method, params = {}) {
     const id = this.next++;
     const message = JSON.stringify({ id, method, params });
@@ -106,10 +110,25 @@ function hottest(stackTraces) {
   return { self: rank(self), total: rank(total) };
 }
 
+/** WebKit's process names as /proc shows them (cut to 15 characters). */
+const WEBKIT_NAMES = ["WebKitWebProces", "WebKitNetworkPr"];
+
+/** Pids of the processes named `names` (exact names, so not a shell whose command line
+ * happens to contain them). */
+function pidsNamed(names) {
+  return execSync(`pgrep -x '${names.join("|")}' || true`, { encoding: "utf8" }).split("\n").filter(Boolean);
+}
+
 /** Proportional set size of the WebKit processes, MB. */
 function webkitPssMB() {
-  const out = execSync("for p in $(pgrep -f 'WebKitWebProcess|WebKitNetworkProcess'); do awk '/^Pss:/{s+=$2} END{print s}' /proc/$p/smaps_rollup; done", { encoding: "utf8" });
-  return Math.round(out.split("\n").filter(Boolean).reduce((a, k) => a + Number(k), 0) / 1024);
+  const kb = pidsNamed(WEBKIT_NAMES).map((pid) => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
+    } catch {
+      return 0; // gone meanwhile
+    }
+  });
+  return Math.round(kb.reduce((a, k) => a + k, 0) / 1024);
 }
 
 /** Starts the app on a fresh data directory with the embedded demo of N vehicles. */
@@ -132,8 +151,7 @@ async function startApp(inspectorPort) {
 
 /** Per process (the app, WebKit's): PSS MB per mapping name, the largest first. */
 function smapsBreakdown() {
-  const pids = execSync(`pgrep -x 'WebKitWebProces|WebKitNetworkPr|${path.basename(APP).slice(0, 15)}'`, { encoding: "utf8" })
-    .split("\n").filter(Boolean);
+  const pids = pidsNamed([...WEBKIT_NAMES, path.basename(APP).slice(0, 15)]);
   return Object.fromEntries(pids.map((pid) => {
     const pss = new Map();
     let name = "";
@@ -151,11 +169,13 @@ function smapsBreakdown() {
 /** WebKit's own accounting of the web process, MB per category (javascript, jit, layers…). */
 async function memoryCategories(ins) {
   let update = null;
-  ins.on("Memory.trackingUpdate", (p) => { update ??= p.event; });
+  const first = (p) => { update ??= p.event; };
+  ins.on("Memory.trackingUpdate", first);
   await ins.call("Memory.enable").catch(() => {});
   await ins.call("Memory.startTracking");
   await until("a memory sample", () => update, 10_000, 100);
   await ins.call("Memory.stopTracking");
+  ins.off("Memory.trackingUpdate", first);
   return Object.fromEntries(update.categories.map((c) => [c.type, Math.round(c.size / 1048576)]));
 }
 
@@ -205,8 +225,8 @@ test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
       const [label, given] = [step.slice(0, at), step.slice(at + 2)];
       // @file: its script; !gc: a full garbage collection (the inspector's Heap.gc); !mem:
       // WebKit's memory categories (the inspector's Memory timeline); !heap: the largest
-      // classes of a JavaScript heap snapshot; !shot FILE: a screenshot of the X display; !smaps: the app's and WebKit's largest mappings
-      // by PSS.
+      // classes of a JavaScript heap snapshot; !smaps: the app's and WebKit's largest
+      // mappings by PSS; !shot FILE: a screenshot of the X display.
       const code = given.startsWith("@") ? readFileSync(given.slice(1), "utf8") : given;
       const out = code === "!gc" ? await ins.call("Heap.gc")
         : code === "!mem" ? await memoryCategories(ins)
