@@ -15,9 +15,21 @@ use serde_json::{Value, json};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{WebSocketStream, client_async};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 
 use crate::eio::{self, Packet};
+
+/// Bytes read from a socket at a time. tungstenite zero-fills this much of its read buffer
+/// before every read: with its 128 KiB default, a third of the load generator's CPU in the
+/// tracking scenario went to `memset` (10,000 small reads a second), CPU the server under
+/// test then did not get. engineioxide reads 4 KiB at a time; a few times that still takes a
+/// large batch in few reads.
+const READ_BUFFER: usize = 16 * 1024;
+
+fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(READ_BUFFER)
+}
 
 /// What a connection's task reports to its handler.
 #[derive(Debug)]
@@ -131,7 +143,7 @@ pub async fn handshake(
         .with_context(|| format!("tcp connect from {source}"))?;
     stream.set_nodelay(true)?;
     let url = format!("ws://{server}/socket.io/?EIO=4&transport=websocket");
-    let (mut ws, _) = client_async(url, stream)
+    let (mut ws, _) = client_async_with_config(url, stream, Some(ws_config()))
         .await
         .context("websocket upgrade")?;
     let mut sent_connect = false;

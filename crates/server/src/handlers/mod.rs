@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::{Arc, LazyLock};
+use std::task::{Context, Waker};
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
@@ -32,7 +33,7 @@ use serde_json::Value;
 use socketioxide::ParserError;
 use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::{AckSender, Event, SocketRef, State, TryData};
-use socketioxide::handler::{FromMessageParts, Value as RawValue};
+use socketioxide::handler::{FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::Socket;
 
 use crate::metrics::Counters;
@@ -246,17 +247,51 @@ pub fn main_table() -> &'static Table {
     &MAIN
 }
 
+/// The fallback handler of a namespace: dispatches each event to its handler in [`Table`].
+///
+/// socketioxide spawns a task for every incoming event. Most of ours finish without waiting
+/// for anything (a location report: decode, update the state, queue the history row, ack),
+/// and at 10,000 reports a second the spawn, and the idle worker thread it woke up to steal
+/// the new task, cost more than the handler. So the handler is first polled right here, on
+/// the socket's reader task, and only a handler that has to wait is spawned, to finish there.
+#[derive(Clone, Copy)]
+struct Dispatcher(&'static Table);
+
+/// Marks [`Dispatcher`]'s own [`MessageHandler`] implementation.
+struct Inline;
+
+impl MessageHandler<LocalAdapter, Inline> for Dispatcher {
+    fn call(&self, s: Arc<Socket>, mut v: RawValue, ack_id: Option<i64>) {
+        let Ok(State(app)) = State::<App>::from_message_parts(&s, &mut v, &ack_id) else {
+            tracing::error!("socket.io state missing: event dropped");
+            return;
+        };
+        let Ok(Event(event)) = Event::from_message_parts(&s, &mut v, &ack_id) else {
+            return;
+        };
+        let Ok(responder) = Responder::from_message_parts(&s, &mut v, &ack_id);
+        let Ok(TryData(data)) = TryData::<Value>::from_message_parts(&s, &mut v, &ack_id);
+        let Ok(socket) = SocketRef::from_message_parts(&s, &mut v, &ack_id);
+        run_inline(dispatch(self.0, socket, app, responder, event, data));
+    }
+}
+
+/// Polls `fut` once on the calling thread; spawns it only if it is not finished yet.
+///
+/// The first poll uses a waker that does nothing. That is sound: a spawned task is polled
+/// again at once, and the futures it waits on then register the task's own waker (a future
+/// must only wake the waker of its latest poll).
+fn run_inline<F: Future<Output = ()> + Send + 'static>(fut: F) {
+    let mut fut = Box::pin(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    if fut.as_mut().poll(&mut cx).is_pending() {
+        tokio::spawn(fut);
+    }
+}
+
 /// Registers the handlers of `table` on a socket: one fallback handler that dispatches.
 fn register_table(s: &SocketRef, table: &'static Table) {
-    s.on_fallback(
-        move |socket: SocketRef,
-              State(app): State<App>,
-              responder: Responder,
-              Event(event): Event,
-              TryData(data): TryData<Value>| {
-            dispatch(table, socket, app, responder, event, data)
-        },
-    );
+    s.on_fallback(Dispatcher(table));
 }
 
 /// Registers every handler of the main namespace on a socket.
