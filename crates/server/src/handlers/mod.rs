@@ -383,6 +383,34 @@ mod tests {
         assert!(main.handlers.len() > 50, "{} handlers", main.handlers.len());
     }
 
+    #[tokio::test]
+    async fn a_handler_that_does_not_wait_runs_before_call_returns() {
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        run_inline(async move { flag.store(true, std::sync::atomic::Ordering::SeqCst) });
+        assert!(
+            done.load(std::sync::atomic::Ordering::SeqCst),
+            "no task, no yield"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_waits_finishes_on_its_own_task() {
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        let (out_tx, out_rx) = tokio::sync::oneshot::channel::<u32>();
+        run_inline(async move {
+            // Pending at the inline poll: the sender has not sent yet.
+            let v = rx.await.unwrap_or(0);
+            let _ = out_tx.send(v + 1);
+        });
+        tx.send(41).unwrap();
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), out_rx)
+            .await
+            .expect("the spawned rest of the handler was woken")
+            .unwrap();
+        assert_eq!(got, 42);
+    }
+
     #[test]
     fn dm_send_reports_failures_as_dm_error() {
         let (style, _) = &main_table().handlers[events::DM_SEND];
