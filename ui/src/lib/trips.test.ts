@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Trip } from "../bindings";
-import { canDispatch, etaLabel, missingTripIds, orderTrips, parsePlace, placeLabel, progressPercent } from "./trips";
+import { canDispatch, etaLabel, holdOrder, missingTripIds, orderTrips, parsePlace, placeLabel, progressPercent } from "./trips";
 
 const NOW = Date.parse("2026-01-01T10:00:00Z");
 const iso = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
@@ -38,6 +38,28 @@ describe("orderTrips", () => {
     const rows = orderTrips([trip("a")], [{ trip: trip("a", { status: "cancelled" }), reason: "x" }]);
     expect(rows).toHaveLength(1);
     expect(rows[0].open).toBe(false);
+  });
+});
+
+describe("holdOrder", () => {
+  const ids = (rows: { trip: Trip }[]) => rows.map((r) => r.trip.id);
+  it("keeps held open trips in place while the ETAs reorder them", () => {
+    const before = orderTrips([trip("a", { eta: iso(5) }), trip("b", { eta: iso(10) }), trip("c", { eta: iso(15) })], []);
+    const held = ids(before);
+    // c is now due first, b has closed, d has opened; a closed trip stays in the closed part.
+    const now = orderTrips(
+      [trip("c", { eta: iso(1) }), trip("d", { eta: iso(2) }), trip("a", { eta: iso(5) })],
+      [{ trip: trip("b", { status: "completed", completedAt: iso(0) }) }],
+    );
+    expect(ids(now)).toEqual(["c", "d", "a", "b"]);
+    const shown = holdOrder(now, held);
+    expect(ids(shown)).toEqual(["a", "c", "d", "b"]);
+    expect(shown.map((r) => r.open)).toEqual([true, true, true, false]);
+    expect(shown[0].trip.eta).toBe(iso(5));
+  });
+  it("is the given order when nothing is held", () => {
+    const rows = orderTrips([trip("b", { eta: iso(10) }), trip("a", { eta: iso(5) })], []);
+    expect(ids(holdOrder(rows, null))).toEqual(["a", "b"]);
   });
 });
 

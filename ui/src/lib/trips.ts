@@ -46,6 +46,28 @@ export function orderTrips(open: readonly Trip[], closed: readonly ClosedTrip[])
 }
 
 /**
+ * `rows` with the open trips kept in the order `held` lists them (a snapshot of the open
+ * ids, taken when the operator started typing in a row). Moving a row in the DOM takes the
+ * keyboard focus away from its input, so while a confirmation is open the ETA order must not
+ * move it: held trips that are still open keep their places, trips opened since come after
+ * them, closed trips stay last. `held` null: `rows` as they are.
+ */
+export function holdOrder(rows: readonly TripRow[], held: readonly string[] | null): TripRow[] {
+  if (!held) return [...rows];
+  const open = new Map(rows.filter((r) => r.open).map((r) => [r.trip.id, r]));
+  const kept = held.flatMap((id) => {
+    const r = open.get(id);
+    if (!r) return [];
+    open.delete(id);
+    return [r];
+  });
+  return kept.concat(
+    rows.filter((r) => r.open && open.has(r.trip.id)),
+    rows.filter((r) => !r.open),
+  );
+}
+
+/**
  * Trip ids that vehicles point at (`Vehicle.tripId`) but that are not known yet: trips
  * started before the app connected, which only their next event would otherwise bring.
  */
