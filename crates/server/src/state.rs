@@ -12,7 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::{Identity, Verifier};
 use crate::config::Config;
-use crate::domain::presence::Presence;
+use crate::domain::presence::{Presence, PresenceClaim};
 use crate::domain::rate_limit::TokenBucket;
 use crate::error::ServerError;
 use crate::fleet::Fleet;
@@ -143,6 +143,8 @@ pub struct SocketCtx {
     bucket: Mutex<TokenBucket>,
     /// Location report limit of `device` sockets.
     reports: Mutex<TokenBucket>,
+    /// Whether this socket is counted in [`App::presence`].
+    pub presence: PresenceClaim,
 }
 
 impl SocketCtx {
@@ -163,6 +165,7 @@ impl SocketCtx {
                 limits.device_reports_per_sec.max(1.0),
                 Instant::now(),
             )),
+            presence: PresenceClaim::default(),
         }
     }
 

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use chrono::{DateTime, Utc};
 use opsdeck_protocol::Role;
@@ -130,9 +131,77 @@ impl Presence {
     }
 }
 
+/// Whether one socket's connection is counted in [`Presence`], so that exactly one of its
+/// connect and disconnect handlers takes it off again.
+///
+/// The two run on different tasks and can cross: a client that closes as soon as it is told
+/// it is connected can be disconnected before its connect handler has counted it. Without
+/// this, the late count was never taken off and the user stayed online for good (a direct
+/// message to them then counted as delivered, and `requestMissedMessages` came back empty).
+#[derive(Debug, Default)]
+pub struct PresenceClaim(AtomicU8);
+
+const UNCOUNTED: u8 = 0;
+const COUNTED: u8 = 1;
+const CLOSED: u8 = 2;
+
+impl PresenceClaim {
+    /// The connect handler, once it has counted the socket: `false` when the socket has
+    /// closed meanwhile, and the caller must take the count off itself.
+    pub fn counted(&self) -> bool {
+        self.0
+            .compare_exchange(UNCOUNTED, COUNTED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The disconnect handler: `true` when the socket was counted and the caller must take
+    /// it off; `false` when the connect handler has not counted it yet (it will see the
+    /// socket closed and do it) or never will.
+    pub fn release(&self) -> bool {
+        self.0.swap(CLOSED, Ordering::AcqRel) == COUNTED
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_is_released_by_whichever_handler_comes_second() {
+        // Connect counts, then the socket closes: the disconnect handler takes it off.
+        let c = PresenceClaim::default();
+        assert!(c.counted());
+        assert!(c.release());
+        assert!(!c.release(), "once");
+        // The socket closes before the connect handler counted it: the connect handler does.
+        let c = PresenceClaim::default();
+        assert!(!c.release());
+        assert!(!c.counted());
+    }
+
+    #[test]
+    fn crossing_handlers_leave_no_user_online() {
+        for closed_first in [false, true] {
+            let p = Presence::new();
+            let claim = PresenceClaim::default();
+            let disconnect = |p: &Presence| {
+                if claim.release() {
+                    p.disconnect("bob");
+                }
+            };
+            if closed_first {
+                disconnect(&p);
+            }
+            p.connect("bob", "Bob", Role::Viewer, t0());
+            if !claim.counted() {
+                p.disconnect("bob");
+            }
+            if !closed_first {
+                disconnect(&p);
+            }
+            assert!(!p.is_online("bob"), "closed_first = {closed_first}");
+        }
+    }
 
     fn t0() -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000, 0).unwrap()

@@ -134,7 +134,13 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
         return;
     }
     let now = crate::store::now();
-    if app.presence.connect(&id.user_id, &id.name, id.role, now) == Transition::Online {
+    let transition = app.presence.connect(&id.user_id, &id.name, id.role, now);
+    if !ctx.presence.counted() {
+        // Disconnected already (the client closed on `connected`): nothing to announce.
+        app.presence.disconnect(&id.user_id);
+        return;
+    }
+    if transition == Transition::Online {
         announce(&app, &id.user_id, PresenceStatus::Online, now).await;
     }
 }
@@ -149,7 +155,7 @@ async fn disconnected(s: SocketRef, app: App) {
         return;
     };
     let id = &ctx.identity;
-    if id.anonymous {
+    if id.anonymous || !ctx.presence.release() {
         return;
     }
     if app.presence.disconnect(&id.user_id) == Transition::Offline {
