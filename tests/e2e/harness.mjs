@@ -288,8 +288,13 @@ export const testid = (id) => `[data-testid="${id}"]`;
 
 /** Opens a screen from the navigation and waits for it. */
 export async function go(browser, view) {
-  await (await browser.$(testid(`nav-${view}`))).click();
-  await (await browser.$(testid(`view-${view}`))).waitForExist({ timeout: 15_000 });
+  // The nav grows when the connection's capabilities arrive (Overview, Fleet, … appear before
+  // Settings): a click computed before that shift lands on another item. Click until it shows.
+  await until(`the ${view} view`, async () => {
+    if (await (await browser.$(testid(`view-${view}`))).isExisting()) return true;
+    await (await browser.$(testid(`nav-${view}`))).click().catch(() => {});
+    return (await browser.$(testid(`view-${view}`))).waitForExist({ timeout: 2_000 }).then(() => true, () => false);
+  }, 15_000);
 }
 
 /** Waits until the status bar says connected. */
