@@ -11,7 +11,6 @@
 mod admin;
 mod alerts;
 mod alerts_sync;
-pub mod allocator;
 mod bridge;
 mod chat;
 mod commands;
@@ -21,6 +20,7 @@ mod logging;
 mod mirror;
 mod paths;
 mod positions;
+pub mod process_env;
 mod recent_ids;
 mod rendering;
 mod secrets;

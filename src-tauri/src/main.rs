@@ -2,9 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    if let Some(e) = opsdeck_app::allocator::limit_arenas() {
+    if let Some(e) = opsdeck_app::process_env::reexec_tuned() {
         // Logging is not up yet: stderr is all there is.
-        eprintln!("opsdeck: running with glibc's default malloc arenas ({e})");
+        eprintln!("opsdeck: running with the default malloc arenas and JavaScript heap ({e})");
     }
     opsdeck_app::run();
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import { APP, launchApp, quantile, sleep, until } from "../harness.mjs";
 import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 const N = Number(process.env.VEHICLES ?? 1000);
 test(`measure ${N} vehicles`, async () => {
   const app = await launchApp({ prepare: true });
@@ -19,23 +20,54 @@ test(`measure ${N} vehicles`, async () => {
     // map's rendering apart from the cost of the live data itself.
     if (process.env.FRAMES_VIEW) await (await b.$(`[data-testid="nav-${process.env.FRAMES_VIEW}"]`)).click();
     await sleep(15000);
+    // CPU over the measured window, per side: the app (embedded server, simulator, UI
+    // process) and WebKit's processes (page, painting, llvmpipe).
+    const cpuBefore = cpuSeconds();
     await b.execute(() => { window.__opsdeck.frameTimes.length = 0; });
+    const windowStart = Date.now();
     await sleep(20000);
     const ft = await b.execute(() => window.__opsdeck.frameTimes.slice());
+    const cpuAfter = cpuSeconds();
+    const windowSeconds = (Date.now() - windowStart) / 1000;
+    const cpuPct = (side) => Math.round((1000 * (cpuAfter[side] - cpuBefore[side])) / windowSeconds) / 10;
     ft.sort((a, c) => a - c);
     const q = (p) => quantile(ft, p);
-    // The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes.
-    const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
     let rss = 0, pss = 0;
-    for (const pid of pids) {
+    for (const { pid, cmd, isApp } of processes()) {
       try {
-        const cmd = execSync(`cat /proc/${pid}/cmdline | tr '\\0' ' '`, { encoding: "utf8" });
-        const r = execSync(`awk '/^Rss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
-        const p = execSync(`awk '/^Pss:/{s+=$2} END{print s}' /proc/${pid}/smaps_rollup`, { encoding: "utf8" });
-        console.log(pid, cmd.slice(0, 60), "rss", r.trim(), "pss", p.trim());
-        if (cmd.includes(APP)) rss += Number(r); else pss += Number(p);
+        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+        const kb = (field) => Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+        console.log(pid, cmd.slice(0, 60), "rss", kb("Rss"), "pss", kb("Pss"));
+        if (isApp) rss += kb("Rss"); else pss += kb("Pss");
       } catch {}
     }
-    console.log(JSON.stringify({ vehicles: N, view: process.env.FRAMES_VIEW ?? "fleet", frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), coldStartMs, appRssMB: rss / 1024, webkitPssMB: pss / 1024 }));
+    console.log(JSON.stringify({ vehicles: N, view: process.env.FRAMES_VIEW ?? "fleet", frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), coldStartMs, appRssMB: rss / 1024, webkitPssMB: pss / 1024, appCpuPct: cpuPct("app"), webkitCpuPct: cpuPct("webkit") }));
   } finally { await app.stop(); }
 });
+
+/** The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes. */
+function processes() {
+  const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  return pids.flatMap((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      return [{ pid, cmd, isApp: cmd.includes(APP) }];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
+
+/** CPU seconds used so far (user + system) by the app and by the WebKit processes. */
+function cpuSeconds() {
+  const total = { app: 0, webkit: 0 };
+  for (const { pid, isApp } of processes()) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total[isApp ? "app" : "webkit"] += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {}
+  }
+  return total;
+}

@@ -1,6 +1,6 @@
 //! `desktop`: the WebDriver measurement `tests/e2e/bench/frames.mjs` (the real app under Xvfb
-//! with its embedded server and V simulated vehicles): frame p50/p95, RSS/PSS, and the cold
-//! start from launch to the first live KPI on screen.
+//! with its embedded server and V simulated vehicles): frame p50/p95, RSS/PSS, CPU over the
+//! measured window, and the cold start from launch to the first live KPI on screen.
 
 use std::process::Stdio;
 
@@ -65,6 +65,8 @@ pub async fn run(ctx: &Ctx, vehicles: usize) -> anyhow::Result<Record> {
             v["appRssMB"].as_f64().unwrap_or(0.0) + v["webkitPssMB"].as_f64().unwrap_or(0.0),
         )
         .set("cold start ms", v["coldStartMs"].clone())
+        .set("app CPU %", v["appCpuPct"].clone())
+        .set("WebKit CPU %", v["webkitCpuPct"].clone())
         .set("load avg", crate::servers::load_average());
     Ok(r)
 }
