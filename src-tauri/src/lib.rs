@@ -18,6 +18,7 @@ mod embedded;
 mod history;
 mod logging;
 mod mirror;
+mod page_recovery;
 mod paths;
 mod positions;
 pub mod process_env;
@@ -82,6 +83,7 @@ pub fn run() {
             app.manage(guard);
             if let Some(window) = app.get_webview_window("main") {
                 rendering::apply(&window, rendering::detect());
+                page_recovery::install(&window);
             }
             tracing::info!(data = %paths.data.display(), "Opsdeck starting");
             let (secrets, warning) = secrets::open();

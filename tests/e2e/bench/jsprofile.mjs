@@ -9,75 +9,16 @@
 //   cd tests/e2e && VEHICLES=10000 OPSDECK_APP_BIN=$PWD/../../target/release/opsdeck \
 //     bash ../../.ci/desktop-env.sh node --test bench/jsprofile.mjs
 import { test } from "node:test";
-import WebSocket from "ws";
-import { execSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { APP, freePort, previousAppGone, quantile, sleep, until, writeDemoSettings } from "../harness.mjs";
+import { APP, freePort, quantile, sleep, until } from "../harness.mjs";
+import { Inspector, startInspectedApp } from "../inspector.mjs";
 
 const N = Number(process.env.VEHICLES ?? 10000);
 const VIEW = process.env.PROFILE_VIEW ?? "fleet";
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 10);
 const TOP = Number(process.env.PROFILE_TOP ?? 25);
-
-/** One page target of WebKit's remote inspector, behind its Target multiplexing. */
-class Inspector {
-  constructor(ws, targetId) {
-    this.ws = ws;
-    this.targetId = targetId;
-    this.next = 1;
-    this.pending = new Map();
-    this.handlers = new Map();
-  }
-
-  static async connect(port) {
-    const html = await until("the inspector's target list", async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/`);
-      const t = await r.text();
-      return /\/socket\/[^'" ]+/.test(t) ? t : null;
-    }, 30_000, 500);
-    const path = html.match(/\/socket\/[^'" ]+/)[0];
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { maxPayload: 1 << 30 });
-    let inspector;
-    let target;
-    ws.on("message", (raw) => {
-      const m = JSON.parse(raw.toString());
-      if (m.method === "Target.targetCreated" && m.params.targetInfo.type === "page") target = m.params.targetInfo.targetId;
-      else if (m.method === "Target.dispatchMessageFromTarget") inspector?.dispatch(JSON.parse(m.params.message));
-    });
-    await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
-    await until("the page target", () => target, 15_000, 100);
-    inspector = new Inspector(ws, target);
-    return inspector;
-  }
-
-  dispatch(m) {
-    if (m.id !== undefined) {
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (m.error) p?.reject(new Error(`${m.error.message}`));
-      else p?.resolve(m.result);
-    } else {
-      for (const h of this.handlers.get(m.method) ?? []) h(m.params);
-    }
-  }
-
-  on(method, h) {
-    this.handlers.set(method, [...(this.handlers.get(method) ?? []), h]);
-  }
-
-  off(method, h) {
-    this.handlers.set(method, (this.handlers.get(method) ?? []).filter((x) => x !== h));
-  }
-
-  call(method, params = {}) {
-    const id = this.next++;
-    const message = JSON.stringify({ id, method, params });
-    this.ws.send(JSON.stringify({ id: 1e9 + id, method: "Target.sendMessageToTarget", params: { targetId: this.targetId, message } }));
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-  }
-}
 
 /**
  * Timeline records per type, nested ones included. (Counts, not durations: WebKitGTK here
@@ -131,24 +72,6 @@ function webkitPssMB() {
   return Math.round(kb.reduce((a, k) => a + k, 0) / 1024);
 }
 
-/** Starts the app on a fresh data directory with the embedded demo of N vehicles. */
-async function startApp(inspectorPort) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "opsdeck-profile-"));
-  writeDemoSettings(dataDir, N, `127.0.0.1:${await freePort()}`);
-  await previousAppGone();
-  const child = spawn(APP, [], {
-    env: { ...process.env, OPSDECK_DATA_DIR: dataDir, WEBKIT_INSPECTOR_HTTP_SERVER: `127.0.0.1:${inspectorPort}`, RUST_LOG: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  return {
-    stop: async () => {
-      child.kill("SIGTERM");
-      await previousAppGone();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** Per process (the app, WebKit's): PSS MB per mapping name, the largest first. */
 function smapsBreakdown() {
   const pids = pidsNamed([...WEBKIT_NAMES, path.basename(APP).slice(0, 15)]);
@@ -197,14 +120,10 @@ async function heapClasses(ins) {
 
 test(`profile the webview with ${N} vehicles on ${VIEW}`, async () => {
   const port = await freePort();
-  const app = await startApp(port);
+  const app = await startInspectedApp(port, N);
   try {
     const ins = await Inspector.connect(port);
-    const js = async (expression) => {
-      const r = await ins.call("Runtime.evaluate", { expression, returnByValue: true });
-      if (r.wasThrown) throw new Error(`${expression}: ${r.result.description}`);
-      return r.result.value;
-    };
+    const js = (expression) => ins.evaluate(expression);
     const click = (id) => js(`(() => { const e = document.querySelector('[data-testid="${id}"]'); e?.click(); return !!e; })()`);
     await until("the navigation", () => click("nav-fleet"), 60_000, 500);
     await until("vehicles", async () => Number(await js(`document.querySelector('[data-testid="fleet-map"]')?.getAttribute("data-vehicle-count")`)) >= N * 0.9, 120_000, 500);
