@@ -1,5 +1,6 @@
 // The page's web process dies (a WebKit crash, the OS out of memory): the app reloads the
-// page in a new one and the live view comes back without the operator doing anything.
+// page in a new one and the live view comes back, on the same screen, without the operator
+// doing anything.
 // WebKitWebDriver ends its session when the page's process dies, so this test drives the app
 // through WebKit's remote inspector instead (inspector.mjs).
 import { test } from "node:test";
@@ -21,18 +22,20 @@ function webProcesses(pid) {
   });
 }
 
-/** The connection state the status bar shows, and whether a KPI value is on screen. */
-const LIVE = `(() => ({
+/** What the page shows: the connection state, the screen, the vehicles on the map. */
+const SHOWN = `(() => ({
   state: document.querySelector('[data-testid="status-state"]')?.getAttribute("data-state") ?? null,
-  kpi: [...document.querySelectorAll('[data-testid="kpi-value"]')].some((e) => e.textContent.trim() !== ""),
+  view: document.querySelector("main")?.getAttribute("data-view") ?? null,
+  vehicles: Number(document.querySelector('[data-testid="fleet-map"]')?.getAttribute("data-vehicle-count") ?? 0),
 }))()`;
 
-/** Connects to the page and waits until it is connected with a KPI value showing. */
-async function livePage(port, what) {
+/** Connects to the page and waits until it is connected, on the Fleet screen, with vehicles. */
+async function liveFleet(port, what) {
   const ins = await Inspector.connect(port);
   await until(what, async () => {
-    const s = await ins.evaluate(LIVE).catch(() => null);
-    return s?.state === "connected" && s.kpi;
+    const s = await ins.evaluate(SHOWN).catch(() => null);
+    if (s?.state === "connected" && s.view !== "fleet") await ins.evaluate(`location.hash = "#/fleet"`);
+    return s?.state === "connected" && s.view === "fleet" && s.vehicles >= 10;
   }, 60_000, 250);
   return ins;
 }
@@ -41,7 +44,7 @@ test("the page comes back after its web process is killed", async () => {
   const port = await freePort();
   const app = await startInspectedApp(port, 20, { rustLog: "info" });
   try {
-    const before = await livePage(port, "the page live");
+    const before = await liveFleet(port, "the fleet on screen");
     const [first] = await until("the page's web process", () => webProcesses(app.pid).length === 1 && webProcesses(app.pid));
     before.close();
 
@@ -52,7 +55,12 @@ test("the page comes back after its web process is killed", async () => {
       return now.length === 1 && now[0] !== first && now;
     }, 30_000);
     assert.notEqual(second, first);
-    const after = await livePage(port, "the reloaded page live again");
+    // The reload keeps the page's address, so the operator is back on the same screen.
+    const after = await Inspector.connect(port);
+    await until("the reloaded page connected, on the fleet, with vehicles", async () => {
+      const s = await after.evaluate(SHOWN).catch(() => null);
+      return s?.state === "connected" && s.view === "fleet" && s.vehicles >= 10;
+    }, 60_000, 250);
     after.close();
     assert.ok(webProcesses(app.pid).includes(second), "the app itself kept running, on the new page");
   } finally {
