@@ -116,6 +116,29 @@ export function appPids(dataDir) {
   return pids;
 }
 
+/**
+ * The fields of /proc/PID/stat after the command name (which may hold spaces and brackets):
+ * [0] state, [1] parent pid, [11] utime and [12] stime in clock ticks. Null once it is gone.
+ */
+export function procStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** /proc/PID/smaps_rollup as kB per field (`Rss`, `Pss`…); empty once the process is gone. */
+export function smapsRollup(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    return Object.fromEntries([...text.matchAll(/^(\w+):\s+(\d+) kB$/gm)].map(([, k, v]) => [k, Number(v)]));
+  } catch {
+    return {};
+  }
+}
+
 /** Kills (SIGKILL) the apps `appPids(dataDir)` finds. */
 function killApps(dataDir) {
   for (const pid of appPids(dataDir)) {

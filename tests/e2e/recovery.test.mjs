@@ -6,16 +6,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { freePort, until } from "./harness.mjs";
+import { freePort, procStat, until } from "./harness.mjs";
 import { Inspector, startInspectedApp } from "./inspector.mjs";
 
 /** The WebKitWebProcess children of the process `pid`. */
 function webProcesses(pid) {
   return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((child) => {
+    if (Number(procStat(child)?.[1]) !== pid) return false;
     try {
-      const stat = readFileSync(`/proc/${child}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      return parent === pid && readFileSync(`/proc/${child}/cmdline`, "utf8").includes("WebKitWebProcess");
+      return readFileSync(`/proc/${child}/cmdline`, "utf8").includes("WebKitWebProcess");
     } catch {
       return false; // gone meanwhile
     }
@@ -29,13 +28,16 @@ const SHOWN = `(() => ({
   vehicles: Number(document.querySelector('[data-testid="fleet-map"]')?.getAttribute("data-vehicle-count") ?? 0),
 }))()`;
 
+/** Whether `SHOWN` says: connected, on the Fleet screen, with vehicles on the map. */
+const onLiveFleet = (s) => s?.state === "connected" && s.view === "fleet" && s.vehicles >= 10;
+
 /** Connects to the page and waits until it is connected, on the Fleet screen, with vehicles. */
 async function liveFleet(port, what) {
   const ins = await Inspector.connect(port);
   await until(what, async () => {
     const s = await ins.evaluate(SHOWN).catch(() => null);
     if (s?.state === "connected" && s.view !== "fleet") await ins.evaluate(`location.hash = "#/fleet"`);
-    return s?.state === "connected" && s.view === "fleet" && s.vehicles >= 10;
+    return onLiveFleet(s);
   }, 60_000, 250);
   return ins;
 }
@@ -57,10 +59,8 @@ test("the page comes back after its web process is killed", async () => {
     assert.notEqual(second, first);
     // The reload keeps the page's address, so the operator is back on the same screen.
     const after = await Inspector.connect(port);
-    await until("the reloaded page connected, on the fleet, with vehicles", async () => {
-      const s = await after.evaluate(SHOWN).catch(() => null);
-      return s?.state === "connected" && s.view === "fleet" && s.vehicles >= 10;
-    }, 60_000, 250);
+    await until("the reloaded page connected, on the fleet, with vehicles",
+      async () => onLiveFleet(await after.evaluate(SHOWN).catch(() => null)), 60_000, 250);
     after.close();
     assert.ok(webProcesses(app.pid).includes(second), "the app itself kept running, on the new page");
   } finally {

@@ -1,5 +1,5 @@
 import { test } from "node:test";
-import { APP, launchApp, quantile, sleep, until } from "../harness.mjs";
+import { APP, launchApp, procStat, quantile, smapsRollup, sleep, until } from "../harness.mjs";
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 const N = Number(process.env.VEHICLES ?? 1000);
@@ -34,12 +34,9 @@ test(`measure ${N} vehicles`, async () => {
     const q = (p) => quantile(ft, p);
     let rss = 0, pss = 0;
     for (const { pid, cmd, isApp } of processes()) {
-      try {
-        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-        const kb = (field) => Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
-        console.log(pid, cmd.slice(0, 60), "rss", kb("Rss"), "pss", kb("Pss"));
-        if (isApp) rss += kb("Rss"); else pss += kb("Pss");
-      } catch {}
+      const { Rss = 0, Pss = 0 } = smapsRollup(pid);
+      console.log(pid, cmd.slice(0, 60), "rss", Rss, "pss", Pss);
+      if (isApp) rss += Rss; else pss += Pss;
     }
     console.log(JSON.stringify({ vehicles: N, view: process.env.FRAMES_VIEW ?? "fleet", frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), coldStartMs, appRssMB: rss / 1024, webkitPssMB: pss / 1024, appCpuPct: cpuPct("app"), webkitCpuPct: cpuPct("webkit") }));
   } finally { await app.stop(); }
@@ -62,12 +59,8 @@ function processes() {
 function cpuSeconds() {
   const total = { app: 0, webkit: 0 };
   for (const { pid, isApp } of processes()) {
-    try {
-      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total[isApp ? "app" : "webkit"] += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {}
+    const fields = procStat(pid);
+    if (fields) total[isApp ? "app" : "webkit"] += (Number(fields[11]) + Number(fields[12])) / 100;
   }
   return total;
 }

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { APP, freePort, quantile, sleep, until } from "../harness.mjs";
+import { APP, freePort, quantile, smapsRollup, sleep, until } from "../harness.mjs";
 import { Inspector, startInspectedApp } from "../inspector.mjs";
 
 const N = Number(process.env.VEHICLES ?? 10000);
@@ -62,13 +62,7 @@ function pidsNamed(names) {
 
 /** Proportional set size of the WebKit processes, MB. */
 function webkitPssMB() {
-  const kb = pidsNamed(WEBKIT_NAMES).map((pid) => {
-    try {
-      return Number(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
-    } catch {
-      return 0; // gone meanwhile
-    }
-  });
+  const kb = pidsNamed(WEBKIT_NAMES).map((pid) => smapsRollup(pid).Pss ?? 0);
   return Math.round(kb.reduce((a, k) => a + k, 0) / 1024);
 }
 
