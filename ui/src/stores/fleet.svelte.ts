@@ -8,7 +8,8 @@ import type { FleetApi } from "../api/fleet";
 import { errorMessage, type Unlisten } from "../api/transport";
 import type { FleetPositions, FleetSnapshot } from "../api/types";
 import { ALL_STATUSES, countByStatus, filterVehicles, toggleStatus, type StatusMask } from "../lib/vehicleFilter";
-import { FleetTable, isOpenTrip } from "./fleetTable";
+import { FleetTable } from "./fleetTable";
+import { OpenTrips } from "../lib/openTrips";
 import type { Load } from "./connection.svelte";
 
 export type VehicleDetails = {
@@ -56,8 +57,11 @@ export function refreshInterval(count: number, baseMs: number): number {
 
 export class FleetStore {
   readonly table = new FleetTable();
-  readonly trips = new Map<string, Trip>();
-  private openTrip = new Map<string, string>();
+  private openTrips = new OpenTrips();
+  /** Open trips by id. */
+  get trips(): ReadonlyMap<string, Trip> {
+    return this.openTrips.byId;
+  }
 
   geofences = $state.raw<Geofence[]>([]);
   load = $state<Load>("idle");
@@ -197,10 +201,6 @@ export class FleetStore {
 
   private upsert(v: Vehicle, a: number, w: number): void {
     this.table.upsertVehicle(v, a, w);
-    if (!v.tripId && this.openTrip.has(v.id)) {
-      const t = this.trips.get(this.openTrip.get(v.id)!);
-      if (t && !isOpenTrip(t)) this.openTrip.delete(v.id);
-    }
   }
 
   applyTrip(t: Trip): void {
@@ -209,22 +209,12 @@ export class FleetStore {
   }
 
   private trackTrip(t: Trip): void {
-    if (isOpenTrip(t)) {
-      const prev = this.openTrip.get(t.vehicleId);
-      if (prev && prev !== t.id) this.trips.delete(prev);
-      this.trips.set(t.id, t);
-      this.openTrip.set(t.vehicleId, t.id);
-    } else {
-      // Closed trips are not shown; forget them so the map does not grow forever.
-      if (this.openTrip.get(t.vehicleId) === t.id) this.openTrip.delete(t.vehicleId);
-      this.trips.delete(t.id);
-    }
+    this.openTrips.apply(t);
   }
 
   /** The open trip of a vehicle, if any. */
   tripOf(vehicleId: string): Trip | null {
-    const id = this.openTrip.get(vehicleId);
-    return (id && this.trips.get(id)) || null;
+    return this.openTrips.of(vehicleId);
   }
 
   /** Subscribes to every change (not throttled), for the map; returns the unsubscribe. */

@@ -142,6 +142,17 @@ describe("FleetStore", () => {
     expect(store.selected).toBeNull();
   });
 
+  it("a positions batch read after a trip's closing does not reopen it", async () => {
+    const { t, store } = setup({ vehicles: [v("V1", "A")], trips: [trip("T9", "V1")], geofences: [] });
+    await store.start();
+    t.emit("fleet://trip", trip("T9", "V1", "cancelled"));
+    // The batch was sent before the closing, over the positions channel.
+    t.emit("fleet_positions_stream", { updates: [pos("V1", 24.7, 46.7)], vehicles: [], trips: [trip("T9", "V1")] });
+    store.flush();
+    expect(store.tripOf("V1")).toBeNull();
+    expect([...store.trips.keys()]).toEqual([]);
+  });
+
   it("reports a failed snapshot as an error but keeps taking events", async () => {
     const t = new FakeTransport().on("fleet_snapshot", () => {
       throw "fleet not supported";

@@ -2,7 +2,7 @@
 // reactivity: 10,000 vehicles moving ten times a second would otherwise mean 100,000 proxy
 // writes and re-renders a second. The map layer reads these arrays directly each frame; the
 // Svelte store (fleet.svelte.ts) only bumps a counter a few times a second.
-import type { Location, Trip, Vehicle, VehicleLocation, VehicleStatus } from "../bindings";
+import type { Location, Vehicle, VehicleLocation, VehicleStatus } from "../bindings";
 import { mercX, mercY } from "../lib/geo";
 import { STATUSES, searchKeyOf, statusCode } from "../lib/vehicleFilter";
 
@@ -325,9 +325,4 @@ export class FleetTable {
     this.posVersion++;
     this.metaVersion++;
   }
-}
-
-/** Open trips (not completed or cancelled). */
-export function isOpenTrip(t: Trip): boolean {
-  return t.status !== "completed" && t.status !== "cancelled";
 }
