@@ -1,7 +1,8 @@
 //! Client events → UI events. Fleet changes are coalesced: the latest position and record per
 //! vehicle and state per open trip, flushed at most ten times a second over the positions
 //! channel (`positions.rs`), so 10,000 vehicles reporting at 1 Hz cost the webview ten
-//! messages a second, not thousands. The online list is refreshed at most twice a second.
+//! messages a second, not thousands, and fewer when the page is behind (the positions stream's
+//! flow control). The online list is refreshed at most twice a second.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -124,8 +125,12 @@ pub async fn run(app: AppHandle, shell: Arc<Shell>, mut events: EventStream) {
                     }
                 }
             }
+            // While the page is behind, the batch stays in the coalescer (latest state per
+            // vehicle) instead of queueing in memory as a stale copy (`positions.rs`).
             _ = tick.tick() => {
-                if let Some(p) = positions.flush() {
+                if !shell.positions.ready() {
+                    tracing::trace!("positions held: the page is behind");
+                } else if let Some(p) = positions.flush() {
                     shell.positions.send(p);
                 }
             }

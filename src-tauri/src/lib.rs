@@ -113,6 +113,7 @@ pub fn run() {
             fleet::fleet_demo_roads,
             fleet::fleet_positions_stream,
             fleet::fleet_positions_stop,
+            fleet::fleet_positions_handled,
             history_cmd::fleet_vehicle_history,
             trips_cmd::trips_start,
             trips_cmd::trips_complete,

@@ -1,4 +1,5 @@
-//! `fleet_snapshot`, `fleet_positions_stream`, `fleet_positions_stop`, `fleet_demo_roads`.
+//! `fleet_snapshot`, `fleet_positions_stream`, `fleet_positions_handled`, `fleet_positions_stop`,
+//! `fleet_demo_roads`.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,13 @@ pub fn fleet_snapshot(shell: ShellState<'_>) -> FleetSnapshot {
 #[tauri::command]
 pub fn fleet_positions_stream(shell: ShellState<'_>, channel: Channel<Positions>) {
     shell.positions.attach(channel);
+}
+
+/// The page has handled `count` batches of the channel with `id` in all: the stream's flow
+/// control (`positions.rs`).
+#[tauri::command]
+pub fn fleet_positions_handled(shell: ShellState<'_>, id: u32, count: u64) {
+    shell.positions.handled(id, count);
 }
 
 /// Ends the stream of the channel with `id` (a fleet store that stopped).

@@ -30,9 +30,11 @@ export interface EventPayloads {
 
 export type EventName = keyof EventPayloads;
 
-/** Streams (Tauri channels) of the desktop IPC contract: the command that opens one and the one
- * that ends it. `fleet_positions_stream` carries {@link FleetPositions}. */
+/** Streams (Tauri channels) of the desktop IPC contract: the command that opens one, the one
+ * the page tells how many messages it has handled (the shell sends no more than a few ahead),
+ * and the one that ends it. `fleet_positions_stream` carries {@link FleetPositions}. */
 export const STREAMS = {
   fleetPositions: "fleet_positions_stream",
+  fleetPositionsHandled: "fleet_positions_handled",
   fleetPositionsStop: "fleet_positions_stop",
 } as const;

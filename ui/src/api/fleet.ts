@@ -14,7 +14,10 @@ export function fleetApi(t: Transport) {
     /** Coalesced fleet changes (positions, vehicle records, open trips), over a channel
      * (`fleet_positions_stream`). */
     onPositions: (h: (p: FleetPositions) => void): Promise<Unlisten> =>
-      t.stream(STREAMS.fleetPositions, STREAMS.fleetPositionsStop, h),
+      t.stream(
+        { start: STREAMS.fleetPositions, handled: STREAMS.fleetPositionsHandled, stop: STREAMS.fleetPositionsStop },
+        h,
+      ),
     /** Trips as they close (open trips' changes come with the positions). */
     onTrip: (h: (trip: Trip) => void): Promise<Unlisten> => t.listen(EVENTS.fleetTrip, h),
   };

@@ -13,10 +13,19 @@ export interface Transport {
   listen<T>(event: string, handler: (payload: T) => void): Promise<Unlisten>;
   /**
    * Opens a stream: calls `start` with a fresh Tauri channel, which the shell then feeds;
-   * the returned Unlisten calls `stop` with the channel's id. For bulk data (positions):
-   * large channel messages reach the page as fetched bodies, not as evaluated scripts.
+   * after each message the handler took, calls `handled` with the channel's id and the count
+   * of messages handled so far (the shell's flow control); the returned Unlisten calls `stop`
+   * with the channel's id. For bulk data (positions): large channel messages reach the page
+   * as fetched bodies, not as evaluated scripts.
    */
-  stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten>;
+  stream<T>(commands: StreamCommands, handler: (payload: T) => void): Promise<Unlisten>;
+}
+
+/** The commands of a stream (`Transport.stream`). */
+export interface StreamCommands {
+  start: string;
+  handled: string;
+  stop: string;
 }
 
 /** Whether the page runs inside the Tauri webview (and not in a plain browser tab). */
@@ -47,14 +56,32 @@ export const tauriTransport: Transport = {
     if (!insideTauri()) return () => {};
     return tauriListen<T>(event, (e) => handler(e.payload));
   },
-  async stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten> {
+  async stream<T>(commands: StreamCommands, handler: (payload: T) => void): Promise<Unlisten> {
     if (!insideTauri()) return () => {};
     const channel = new Channel<T>();
-    channel.onmessage = handler;
-    await tauriInvoke(start, { channel });
+    const count = handledCounter((n) => tauriInvoke(commands.handled, { id: channel.id, count: n }));
+    channel.onmessage = (m) => count(() => handler(m));
+    await tauriInvoke(commands.start, { channel });
     return () => {
       channel.onmessage = () => {};
-      void tauriInvoke(stop, { id: channel.id }).catch(() => {});
+      void tauriInvoke(commands.stop, { id: channel.id }).catch(() => {});
     };
   },
 };
+
+/**
+ * Runs each message's handling and then reports how many messages were handled in all, even
+ * when the handler threw (the shell must not wait for a message that is done with). The count
+ * is cumulative, so a report that fails is made good by the next one.
+ */
+export function handledCounter(report: (count: number) => Promise<unknown>): (handle: () => void) => void {
+  let handled = 0;
+  return (handle) => {
+    try {
+      handle();
+    } finally {
+      handled += 1;
+      void report(handled).catch(() => {});
+    }
+  };
+}

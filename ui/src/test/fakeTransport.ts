@@ -1,6 +1,6 @@
 // A fake Transport for unit tests only: records commands, answers them from handlers the
 // test sets, and lets the test emit events as the shell would.
-import type { Transport, Unlisten } from "../api/transport";
+import { handledCounter, type StreamCommands, type Transport, type Unlisten } from "../api/transport";
 
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
 
@@ -34,13 +34,15 @@ export class FakeTransport implements Transport {
     return Promise.resolve(() => set!.delete(h));
   }
 
-  /** A stream is a listener under its `start` command's name (and the call is recorded). */
-  async stream<T>(start: string, stop: string, handler: (payload: T) => void): Promise<Unlisten> {
-    this.calls.push({ command: start });
-    const off = await this.listen(start, handler);
+  /** A stream is a listener under its `start` command's name; the start, each handled count
+   * (`{ count }`) and the stop are recorded as calls. */
+  async stream<T>(commands: StreamCommands, handler: (payload: T) => void): Promise<Unlisten> {
+    this.calls.push({ command: commands.start });
+    const count = handledCounter(async (n) => this.calls.push({ command: commands.handled, args: { count: n } }));
+    const off = await this.listen<T>(commands.start, (m) => count(() => handler(m)));
     return () => {
       off();
-      this.calls.push({ command: stop });
+      this.calls.push({ command: commands.stop });
     };
   }
 
