@@ -1,7 +1,7 @@
 // Harness for end-to-end tests of the real desktop app: tauri-driver (WebDriver) in front of
 // WebKitWebDriver, which launches target/debug/opsdeck in the X display of .ci/desktop-env.sh.
 // Each test run gets its own data directory and embedded-server port.
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, execFileSync, execSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -341,4 +341,17 @@ export async function useRemoteProfile(browser, server, name, claims = { sub: "r
   await use.waitForClickable({ timeout: 15_000 });
   await use.click();
   await until("remote mode", async () => (await (await browser.$(testid("conn-mode"))).getText()).includes("remote"), 30_000);
+}
+
+/** The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes. */
+export function processes() {
+  const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  return pids.flatMap((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      return [{ pid, cmd, isApp: cmd.includes(APP) }];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }

@@ -1,7 +1,5 @@
 import { test } from "node:test";
-import { APP, launchApp, procStat, quantile, smapsRollup, sleep, until } from "../harness.mjs";
-import { execSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { launchApp, procStat, processes, quantile, smapsRollup, sleep, until } from "../harness.mjs";
 const N = Number(process.env.VEHICLES ?? 1000);
 test(`measure ${N} vehicles`, async () => {
   const app = await launchApp({ prepare: true });
@@ -41,19 +39,6 @@ test(`measure ${N} vehicles`, async () => {
     console.log(JSON.stringify({ vehicles: N, view: process.env.FRAMES_VIEW ?? "fleet", frames: ft.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), coldStartMs, appRssMB: rss / 1024, webkitPssMB: pss / 1024, appCpuPct: cpuPct("app"), webkitCpuPct: cpuPct("webkit") }));
   } finally { await app.stop(); }
 });
-
-/** The app under test (debug or release, OPSDECK_APP_BIN) and the WebKit processes. */
-function processes() {
-  const pids = execSync(`pgrep -f '${APP}$|WebKitWebProcess|WebKitNetworkProcess|WebKitGPUProcess' || true`, { encoding: "utf8" }).trim().split("\n").filter(Boolean);
-  return pids.flatMap((pid) => {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      return [{ pid, cmd, isApp: cmd.includes(APP) }];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
-}
 
 /** CPU seconds used so far (user + system) by the app and by the WebKit processes. */
 function cpuSeconds() {
