@@ -6,11 +6,9 @@
 //! second. A channel hands any payload over 8 KiB to the page as the body of an IPC fetch,
 //! read with the native JSON parser.
 //!
-//! Tauri keeps each such body in the app's memory until the page fetches it. When the page's
-//! main thread fell behind (long paints on software GL), batches of ≈ 150 kB queued there ten
-//! times a second: heaptrack found 41.5 MB of unread batches in the app at 10,000 vehicles,
-//! and the app's RSS kept growing for the first minute and a half (BENCHMARKS.md, stop 16).
-//! So the page tells how many batches it has handled (`fleet_positions_handled`), and no more
+//! Tauri keeps each such body in the app's memory until the page fetches it, and nothing
+//! bounded how many waited: with the app slowed under heaptrack at 10,000 vehicles, 41.6 MB of
+//! its 80.3 MB live heap were unread batches (BENCHMARKS.md, stop 16). So the page tells how many batches it has handled (`fleet_positions_handled`), and no more
 //! than [`WINDOW`] go unhandled: while the page is behind, the bridge's coalescer keeps only
 //! the latest state per vehicle, which is bounded by the fleet's size, and the page gets one
 //! larger batch when it catches up instead of every stale one.
