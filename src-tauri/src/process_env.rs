@@ -17,6 +17,17 @@
 //!   vehicles, with the same frame times (BENCHMARKS.md, stop 15). Machines with less RAM
 //!   keep their own figure.
 //!
+//! - **jemalloc, one arena, freed pages returned at once** (`_RJEM_MALLOC_CONF`, read by the
+//!   jemalloc the app's Rust code allocates from, see `main.rs`). With glibc's malloc the
+//!   app's RSS climbed for the first minute at 10,000 vehicles (≈ 250 → 270–300 MB, once
+//!   400 MB) while its live heap stayed at ≈ 57–59 MB (heaptrack): the positions path frees
+//!   and allocates megabytes a second, and glibc's free chunks spread between live ones.
+//!   Trimming glibc's heap every 10 s (`malloc_trim`) did not bring it down. jemalloc's
+//!   size classes keep like with like, and with no decay delay it hands a freed run of
+//!   pages back as soon as it is empty: 253–254 MB, flat from the first minute
+//!   (BENCHMARKS.md, stop 17). `MALLOC_ARENA_MAX` still applies to the C libraries (GTK,
+//!   SQLite, WebKit's UI side) and to WebKit's processes, which inherit it.
+//!
 //! A variable the user set wins, and so does any `glibc.malloc` tunable for the arenas.
 
 use std::ffi::OsStr;
@@ -30,6 +41,11 @@ pub const ARENAS: &str = "2";
 /// more but keeps the heap in its critical mode for good.
 pub const JS_RAM_BYTES: u64 = 512 << 20;
 
+/// jemalloc's settings for the app: one arena (the app's hot threads are few: the embedded
+/// server's two workers, SQLite's, the bridge), and dirty and muzzy pages returned to the OS
+/// at once rather than after jemalloc's default 10 s.
+pub const JEMALLOC_CONF: &str = "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0";
+
 /// What the process sees of its environment and machine.
 #[derive(Debug, Default)]
 pub struct Seen<'a> {
@@ -39,6 +55,8 @@ pub struct Seen<'a> {
     pub tunables: Option<&'a OsStr>,
     /// `JSC_forceRAMSize`.
     pub js_ram: Option<&'a OsStr>,
+    /// `_RJEM_MALLOC_CONF`.
+    pub jemalloc_conf: Option<&'a OsStr>,
     /// The machine's RAM, bytes, if known.
     pub mem_total: Option<u64>,
 }
@@ -56,6 +74,9 @@ pub fn additions(seen: &Seen<'_>) -> Vec<(&'static str, String)> {
     }
     if seen.js_ram.is_none() && seen.mem_total.is_some_and(|m| m > JS_RAM_BYTES) {
         add.push(("JSC_forceRAMSize", JS_RAM_BYTES.to_string()));
+    }
+    if seen.jemalloc_conf.is_none() {
+        add.push(("_RJEM_MALLOC_CONF", JEMALLOC_CONF.to_string()));
     }
     add
 }
@@ -78,11 +99,13 @@ pub fn reexec_tuned() -> Option<std::io::Error> {
         let arena_max = std::env::var_os("MALLOC_ARENA_MAX");
         let tunables = std::env::var_os("GLIBC_TUNABLES");
         let js_ram = std::env::var_os("JSC_forceRAMSize");
+        let jemalloc_conf = std::env::var_os("_RJEM_MALLOC_CONF");
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         let add = additions(&Seen {
             arena_max: arena_max.as_deref(),
             tunables: tunables.as_deref(),
             js_ram: js_ram.as_deref(),
+            jemalloc_conf: jemalloc_conf.as_deref(),
             mem_total: mem_total(&meminfo),
         });
         if add.is_empty() {
@@ -119,7 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn a_fresh_start_on_a_big_machine_adds_both() {
+    fn a_fresh_start_on_a_big_machine_adds_all_three() {
         let add = additions(&Seen {
             mem_total: BIG,
             ..Seen::default()
@@ -128,7 +151,8 @@ mod tests {
             add,
             [
                 ("MALLOC_ARENA_MAX", ARENAS.to_string()),
-                ("JSC_forceRAMSize", (512u64 << 20).to_string())
+                ("JSC_forceRAMSize", (512u64 << 20).to_string()),
+                ("_RJEM_MALLOC_CONF", JEMALLOC_CONF.to_string()),
             ]
         );
     }
@@ -142,6 +166,7 @@ mod tests {
             names(&Seen {
                 arena_max,
                 tunables,
+                jemalloc_conf: Some(OsStr::new("narenas:4")),
                 ..Seen::default()
             })
         };
@@ -156,6 +181,7 @@ mod tests {
         let seen = |js_ram, mem_total| Seen {
             arena_max: Some(OsStr::new("2")),
             js_ram,
+            jemalloc_conf: Some(OsStr::new("narenas:4")),
             mem_total,
             ..Seen::default()
         };
@@ -170,6 +196,20 @@ mod tests {
     }
 
     #[test]
+    fn the_users_jemalloc_conf_wins() {
+        let theirs = os("narenas:8");
+        let seen = |jemalloc_conf| Seen {
+            arena_max: Some(OsStr::new("2")),
+            js_ram: Some(OsStr::new("1")),
+            jemalloc_conf,
+            mem_total: BIG,
+            ..Seen::default()
+        };
+        assert_eq!(names(&seen(None)), ["_RJEM_MALLOC_CONF"]);
+        assert!(additions(&seen(Some(&theirs))).is_empty());
+    }
+
+    #[test]
     fn the_reexecuted_process_does_not_reexecute_again() {
         let first = additions(&Seen {
             mem_total: BIG,
@@ -179,6 +219,7 @@ mod tests {
         let child = Seen {
             arena_max: Some(&values[0]),
             js_ram: Some(&values[1]),
+            jemalloc_conf: Some(&values[2]),
             mem_total: BIG,
             ..Seen::default()
         };
