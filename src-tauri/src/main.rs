@@ -10,8 +10,8 @@ fn main() {
 }
 
 /// The app's Rust code allocates from jemalloc on Linux: with glibc's malloc the positions
-/// churn at 10,000 vehicles left the RSS 20–30 MB above jemalloc's, and growing for the
-/// first minute (its settings and the figures: `process_env.rs`).
+/// churn at 10,000 vehicles kept the RSS 25–30 MB higher (its settings and the figures:
+/// `process_env.rs`).
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

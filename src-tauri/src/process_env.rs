@@ -18,14 +18,13 @@
 //!   keep their own figure.
 //!
 //! - **jemalloc, one arena, freed pages returned at once** (`_RJEM_MALLOC_CONF`, read by the
-//!   jemalloc the app's Rust code allocates from, see `main.rs`). With glibc's malloc the
-//!   app's RSS climbed for the first minute at 10,000 vehicles (≈ 250 → 270–300 MB, once
-//!   400 MB) while its live heap stayed at ≈ 57–59 MB (heaptrack): the positions path frees
-//!   and allocates megabytes a second, and glibc's free chunks spread between live ones.
-//!   Trimming glibc's heap every 10 s (`malloc_trim`) did not bring it down. jemalloc's
-//!   size classes keep like with like, and with no decay delay it hands a freed run of
-//!   pages back as soon as it is empty: 253–254 MB, flat from the first minute
-//!   (BENCHMARKS.md, stop 17). `MALLOC_ARENA_MAX` still applies to the C libraries (GTK,
+//!   jemalloc the app's Rust code allocates from, see `main.rs`). The positions path frees
+//!   and allocates megabytes a second at 10,000 vehicles. With glibc's malloc the app's RSS
+//!   was 242–252 MB at 10 s and 265–300 MB (once 414 MB) after 100 s; with jemalloc so set,
+//!   218–222 MB and 257–262 MB (BENCHMARKS.md, stop 17). Both still climb over the first
+//!   minute. Trimming glibc's heap every 10 s (`malloc_trim`) or a lower mmap threshold did
+//!   not bring glibc's figures down, and jemalloc's defaults (8 arenas, pages kept 10 s)
+//!   measured worse than glibc. `MALLOC_ARENA_MAX` still applies to the C libraries (GTK,
 //!   SQLite, WebKit's UI side) and to WebKit's processes, which inherit it.
 //!
 //! A variable the user set wins, and so does any `glibc.malloc` tunable for the arenas.
