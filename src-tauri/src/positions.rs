@@ -8,10 +8,11 @@
 //!
 //! Tauri keeps each such body in the app's memory until the page fetches it, and nothing
 //! bounded how many waited: with the app slowed under heaptrack at 10,000 vehicles, 41.6 MB of
-//! its 80.3 MB live heap were unread batches (BENCHMARKS.md, stop 16). So the page tells how many batches it has handled (`fleet_positions_handled`), and no more
-//! than [`WINDOW`] go unhandled: while the page is behind, the bridge's coalescer keeps only
-//! the latest state per vehicle, which is bounded by the fleet's size, and the page gets one
-//! larger batch when it catches up instead of every stale one.
+//! its 80.3 MB live heap were unread batches (BENCHMARKS.md, stop 16). So the page tells how
+//! many batches it has handled (`fleet_positions_handled`), and no more than [`WINDOW`] go
+//! unhandled: while the page is behind, the bridge's coalescer keeps only the latest state per
+//! vehicle, which is bounded by the fleet's size, and the page gets one larger batch when it
+//! catches up instead of every stale one.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -1,6 +1,7 @@
 //! The environment the app and its WebKit processes run with, set by re-executing the app
-//! once (same PID, same arguments) first thing in `main`: glibc and JavaScriptCore read
-//! these variables once, when the process starts, and WebKit's processes inherit the app's.
+//! once (same PID, same arguments) first thing in `main`: glibc, jemalloc and JavaScriptCore
+//! read these variables once, when the process starts, and WebKit's processes inherit the
+//! app's.
 //!
 //! - **Two glibc malloc arenas** (`MALLOC_ARENA_MAX`). glibc gives threads their own arenas
 //!   (up to 8 per core) and never hands an arena's freed middle back to the OS. The app's
@@ -41,8 +42,9 @@ pub const ARENAS: &str = "2";
 pub const JS_RAM_BYTES: u64 = 512 << 20;
 
 /// jemalloc's settings for the app: one arena (the app's hot threads are few: the embedded
-/// server's two workers, SQLite's, the bridge), and dirty and muzzy pages returned to the OS
-/// at once rather than after jemalloc's default 10 s.
+/// server's two workers, SQLite's, the bridge), and dirty pages returned to the OS at once
+/// rather than after jemalloc's default 10 s (`muzzy_decay_ms:0` is already jemalloc's
+/// default, spelled out so the whole policy reads in one place).
 pub const JEMALLOC_CONF: &str = "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0";
 
 /// What the process sees of its environment and machine.
