@@ -4,7 +4,7 @@
 use opsdeck_protocol::fleet::{Geofence, Location, Trip, Vehicle, VehicleStatus};
 use sqlx::Row;
 
-use super::{Store, from_text, to_text};
+use super::{Store, bulk, from_text, to_text};
 use crate::error::ServerError;
 
 /// One position to append to the history.
@@ -40,35 +40,6 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Appends a batch of positions given as one JSON array of
-/// `[vehicle_id, ts, lat, lng, speed, heading, accuracy]` rows. One statement text whatever
-/// the batch size, so it is prepared once per connection: a multi-row `VALUES` list had a new
-/// text (and a new prepare of up to 3,500 placeholders) for every batch size.
-const APPEND_HISTORY: &str =
-    "INSERT INTO locations (vehicle_id, ts, lat, lng, speed, heading, accuracy)
-     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6
-     FROM json_each(?1)";
-
-/// A history batch as the JSON array [`APPEND_HISTORY`] reads.
-fn history_json(rows: &[HistoryRow]) -> String {
-    let tuples: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let l = &r.location;
-            (
-                &r.vehicle_id,
-                l.ts.timestamp_millis(),
-                l.lat,
-                l.lng,
-                l.speed,
-                l.heading,
-                l.accuracy,
-            )
-        })
-        .collect();
-    json(&tuples)
-}
-
 impl Store {
     /// Inserts or replaces vehicles with their current state, in one transaction.
     pub async fn save_vehicles(&self, vehicles: &[Vehicle]) -> Result<(), ServerError> {
@@ -76,27 +47,28 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool().begin().await?;
-        for v in vehicles {
-            sqlx::query(
-                "INSERT INTO vehicles
-                   (id, plate_number, name, driver_id, status, fuel_level, trip_id, location,
-                    last_update)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (id) DO UPDATE SET plate_number = ?2, name = ?3, driver_id = ?4,
-                   status = ?5, fuel_level = ?6, trip_id = ?7, location = ?8, last_update = ?9",
-            )
-            .bind(&v.id)
-            .bind(&v.plate_number)
-            .bind(&v.name)
-            .bind(&v.driver_id)
-            .bind(status_str(v.status))
-            .bind(v.fuel_level)
-            .bind(&v.trip_id)
-            .bind(v.location.as_ref().map(json))
-            .bind(to_text(v.last_update))
-            .execute(&mut *tx)
-            .await?;
-        }
+        bulk::insert_values(
+            &mut tx,
+            "INSERT INTO vehicles (id, plate_number, name, driver_id, status, fuel_level, \
+             trip_id, location, last_update) ",
+            " ON CONFLICT (id) DO UPDATE SET plate_number = excluded.plate_number, \
+             name = excluded.name, driver_id = excluded.driver_id, status = excluded.status, \
+             fuel_level = excluded.fuel_level, trip_id = excluded.trip_id, \
+             location = excluded.location, last_update = excluded.last_update",
+            vehicles,
+            |b, v| {
+                b.push_bind(v.id.clone())
+                    .push_bind(v.plate_number.clone())
+                    .push_bind(v.name.clone())
+                    .push_bind(v.driver_id.clone())
+                    .push_bind(status_str(v.status))
+                    .push_bind(v.fuel_level)
+                    .push_bind(v.trip_id.clone())
+                    .push_bind(v.location.as_ref().map(json))
+                    .push_bind(to_text(v.last_update));
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -130,11 +102,25 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        // One statement is one implicit transaction: all of the batch or none of it.
-        sqlx::query(APPEND_HISTORY)
-            .bind(history_json(rows))
-            .execute(self.pool())
-            .await?;
+        let mut tx = self.pool().begin().await?;
+        bulk::insert_values(
+            &mut tx,
+            "INSERT INTO locations (vehicle_id, ts, lat, lng, speed, heading, accuracy) ",
+            "",
+            rows,
+            |b, r| {
+                let l = &r.location;
+                b.push_bind(r.vehicle_id.clone())
+                    .push_bind(l.ts.timestamp_millis())
+                    .push_bind(l.lat)
+                    .push_bind(l.lng)
+                    .push_bind(l.speed)
+                    .push_bind(l.heading)
+                    .push_bind(l.accuracy);
+            },
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -181,28 +167,29 @@ impl Store {
             .rows_affected())
     }
 
-    /// Inserts or replaces trips.
+    /// Inserts or replaces trips, in one transaction.
     pub async fn save_trips(&self, trips: &[Trip]) -> Result<(), ServerError> {
         if trips.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool().begin().await?;
-        for t in trips {
-            let status = serde_json::to_value(t.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            sqlx::query(
-                "INSERT INTO trips (id, vehicle_id, status, data) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET status = ?3, data = ?4",
-            )
-            .bind(&t.id)
-            .bind(&t.vehicle_id)
-            .bind(status)
-            .bind(json(t))
-            .execute(&mut *tx)
-            .await?;
-        }
+        bulk::insert_values(
+            &mut tx,
+            "INSERT INTO trips (id, vehicle_id, status, data) ",
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
+            trips,
+            |b, t| {
+                let status = serde_json::to_value(t.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                b.push_bind(t.id.clone())
+                    .push_bind(t.vehicle_id.clone())
+                    .push_bind(status)
+                    .push_bind(json(t));
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -305,6 +292,39 @@ mod tests {
         assert_eq!(all.len(), 1200);
         let quoted = store.history("V-\"2\"", 0, i64::MAX, 10).await.unwrap();
         assert_eq!(quoted, vec![rows[1200].location.clone()]);
+        store.close().await;
+    }
+
+    fn vehicle(i: usize) -> Vehicle {
+        let t = chrono::Utc.timestamp_millis_opt(1_733_000_000_000).unwrap();
+        Vehicle {
+            id: format!("V-{i:04}"),
+            plate_number: format!("P {i}"),
+            name: i.is_multiple_of(3).then(|| format!("Truck {i}")),
+            driver_id: None,
+            status: VehicleStatus::Active,
+            location: i
+                .is_multiple_of(2)
+                .then(|| row("x", 1_733_000_000_000, Some(3.0)).location),
+            fuel_level: Some(50.0),
+            trip_id: None,
+            last_update: t,
+        }
+    }
+
+    #[tokio::test]
+    async fn vehicles_saved_in_several_chunks_update_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("v.db")).await.unwrap();
+        let mut vehicles: Vec<Vehicle> = (0..300).map(vehicle).collect();
+        store.save_vehicles(&vehicles).await.unwrap();
+        vehicles[0].name = Some("Renamed".into());
+        vehicles[299].status = VehicleStatus::Emergency;
+        vehicles[299].location = None;
+        vehicles[299].driver_id = Some("u-7".into());
+        store.save_vehicles(&vehicles[..1]).await.unwrap();
+        store.save_vehicles(&vehicles[257..]).await.unwrap();
+        assert_eq!(store.load_vehicles().await.unwrap(), vehicles);
         store.close().await;
     }
 }

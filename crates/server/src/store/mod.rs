@@ -4,6 +4,7 @@
 //! commit before the handler emits. SQLite serialises writers, so the pool is small.
 
 pub mod alerts;
+pub mod bulk;
 pub mod chat;
 pub mod chat_directory;
 pub mod fleet;
