@@ -38,6 +38,13 @@ pub struct ClientConfig {
     /// more than one in flight risks a request receiving another's answer; 1 rules that out
     /// at the cost of queueing.
     pub max_in_flight: usize,
+    /// How long a request's slot stays taken after its ack timed out, waiting for the late
+    /// ack. rust_socketio keeps the request's entry until an ack with its id arrives, and a
+    /// later request drawing the same id would receive that ack and make rust_socketio's
+    /// reader panic removing both entries. So when no ack comes within this grace either,
+    /// the connection is replaced rather than reused: other requests queue meanwhile, which
+    /// is why this is short.
+    pub late_ack_grace: Duration,
     /// Capacity of the event stream; events that do not fit are dropped (and counted, see
     /// [`crate::Client::dropped_events`]) rather than stalling the connection.
     pub event_buffer: usize,
@@ -61,6 +68,7 @@ impl ClientConfig {
             latency_interval: Duration::from_secs(5),
             connected_grace: Duration::from_millis(500),
             max_in_flight: 1,
+            late_ack_grace: Duration::from_secs(10),
             event_buffer: 4096,
             catch_up_pages: 10,
         }

@@ -25,12 +25,6 @@ pub(crate) use crate::handshake::{
 };
 use crate::shared::{Shared, lock};
 
-/// How long a request's gate slot stays taken after its ack timed out, waiting for the late
-/// ack (see [`Conn::ack`]). Other requests queue meanwhile, so this is short: an answer later
-/// than the request timeout plus this is rare, and waiting longer would stall the UI's
-/// requests behind one the server dropped.
-pub(crate) const LATE_ACK_GRACE: Duration = Duration::from_secs(10);
-
 /// `connected` as received, and when.
 #[derive(Debug, Clone)]
 pub(crate) struct Identity {
@@ -145,6 +139,9 @@ pub(crate) struct Conn {
     pub id: u64,
     sio: Sio,
     gate: Arc<Semaphore>,
+    /// See [`crate::ClientConfig::late_ack_grace`]; `None` on a throwaway connection, whose
+    /// unanswered requests just hold their slots until it closes.
+    late_ack_grace: Option<Duration>,
     pub signals: Arc<Signals>,
     pump: JoinHandle<()>,
 }
@@ -164,6 +161,7 @@ impl Conn {
         id: u64,
         opened: Opened,
         max_in_flight: usize,
+        late_ack_grace: Option<Duration>,
         sink: EventSink,
     ) -> Arc<Self> {
         let signals = Arc::new(Signals::new());
@@ -172,6 +170,7 @@ impl Conn {
             id,
             sio: opened.sio,
             gate: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            late_ack_grace,
             signals,
             pump,
         })
@@ -208,11 +207,13 @@ impl Conn {
     /// `permit` (a slot of the ack gate). Returns the first ack argument and the round-trip
     /// time.
     ///
-    /// After a timeout the permit is held a while longer (up to [`LATE_ACK_GRACE`]) until
+    /// After a timeout the permit is held a while longer (up to the late-ack grace) until
     /// the late ack arrives: rust_socketio keeps a request's entry until its ack comes and
     /// matches acks by an id drawn at random below 1000, so a next request drawing the same
     /// id meanwhile would receive this one's answer, and rust_socketio's reader would then
-    /// panic removing both entries.
+    /// panic removing both entries. With no ack within the grace either, the entry would
+    /// stay for the connection's life, so the connection is marked lost (the supervisor
+    /// opens a new one) while the permit is still held: no request goes out after it.
     pub(crate) async fn ack(
         &self,
         permit: OwnedSemaphorePermit,
@@ -249,12 +250,18 @@ impl Conn {
             () = tokio::time::sleep(timeout) => {
                 let signals = self.signals.clone();
                 let name = event.to_owned();
+                let grace = self.late_ack_grace;
                 tokio::spawn(async move {
                     let _permit = permit;
                     tokio::select! {
                         _ = rx => tracing::debug!(event = %name, "a late ack arrived"),
-                        () = tokio::time::sleep(LATE_ACK_GRACE) => {
-                            tracing::warn!(event = %name, "no ack within the grace; its request slot is free again");
+                        () = sleep_or_forever(grace) => {
+                            let grace = grace.unwrap_or_default();
+                            tracing::warn!(event = %name, "no ack within the grace; replacing the connection");
+                            signals.mark_lost(format!(
+                                "`{name}` got no ack within {:?}",
+                                timeout + grace
+                            ));
                         }
                         () = signals.lost() => {}
                     }
@@ -321,6 +328,14 @@ impl Conn {
         self.signals.mark_lost("closed by the client");
         self.sio.close().await;
         self.pump.abort();
+    }
+}
+
+/// Sleeps for `d`, or forever when there is none.
+async fn sleep_or_forever(d: Option<Duration>) {
+    match d {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
     }
 }
 

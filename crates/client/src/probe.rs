@@ -42,7 +42,7 @@ pub(crate) async fn detect(config: &ClientConfig, token: Option<&str>) -> Option
             sink_observed.send_if_modified(|s| s.insert(f));
         }
     });
-    let conn = Conn::start(0, opened, 64, sink);
+    let conn = Conn::start(0, opened, 64, None, sink);
     let probes = capabilities::probes(config.is_main_namespace());
     let mut answered: Vec<(Feature, bool)> = Vec::new();
     let mut pending = probes.into_iter();

@@ -140,6 +140,7 @@ async fn session(
         id,
         opened,
         shared.config.max_in_flight,
+        Some(shared.config.late_ack_grace),
         Conn::main_sink(shared),
     );
     let end = tokio::select! {

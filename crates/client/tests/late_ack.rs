@@ -1,11 +1,14 @@
 //! A request whose ack comes after its timeout keeps its slot until the ack arrives, so the
 //! next request cannot be outstanding at the same time. rust_socketio matches acks by an id
 //! drawn at random below 1000: two outstanding requests with the same id would both take the
-//! first answer, and its reader would panic removing them.
+//! first answer, and its reader would panic removing them. A request never answered at all
+//! would leave its entry there for good, so its connection is replaced.
 
 mod common;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::*;
@@ -17,9 +20,15 @@ use socketioxide::extract::{AckSender, Data, SocketRef};
 /// How late the server answers `slow`.
 const LATE: Duration = Duration::from_millis(600);
 
-async fn server() -> SocketAddr {
+/// The server's address and how many connections it has accepted (capability probes too).
+async fn server() -> (SocketAddr, Arc<AtomicUsize>) {
+    let connects = Arc::new(AtomicUsize::new(0));
+    let counted = connects.clone();
     let (layer, io) = SocketIo::new_layer();
-    io.ns("/", |s: SocketRef| {
+    io.ns("/", move |s: SocketRef| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        // `never` has a handler that never acks (a server that dropped the request)
+        s.on("never", |_ack: AckSender| async {});
         s.on("slow", |ack: AckSender| async move {
             tokio::time::sleep(LATE).await;
             let _ = ack.send(&json!({"success": true, "from": "slow"}));
@@ -36,13 +45,13 @@ async fn server() -> SocketAddr {
     tokio::spawn(async move {
         let _ = axum::serve(listener, axum::Router::new().layer(layer)).await;
     });
-    addr
+    (addr, connects)
 }
 
 #[tokio::test]
 async fn a_request_after_a_timed_out_one_waits_for_the_late_ack() {
     init_tracing();
-    let addr = server().await;
+    let (addr, _) = server().await;
     let (client, _events) = Client::start(fast_config(format!("http://{addr}")));
     client.wait_connected(WAIT).await.expect("connected");
 
@@ -69,4 +78,42 @@ async fn a_request_after_a_timed_out_one_waits_for_the_late_ack() {
             "the echo went out only once the late ack had arrived ({waited:?})"
         );
     }
+}
+
+#[tokio::test]
+async fn a_request_never_answered_retires_its_connection() {
+    init_tracing();
+    let (addr, connects) = server().await;
+    let mut config = fast_config(format!("http://{addr}"));
+    config.late_ack_grace = Duration::from_millis(300);
+    let (client, _events) = Client::start(config);
+    client.wait_connected(WAIT).await.expect("connected");
+    let before = connects.load(Ordering::SeqCst);
+
+    let err = client
+        .request_with_timeout::<_, Value>("never", &json!({}), Duration::from_millis(100))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
+
+    // Once the grace is over the connection still holding the unanswered request's entry is
+    // replaced; requests made while that happens fail as on any lost connection.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut round = 0;
+    while round < 3 {
+        match client.request::<_, Value>("echo", &json!(round)).await {
+            Ok(answer) => {
+                assert_eq!(answer, json!({"from": "echo", "v": round}));
+                round += 1;
+            }
+            Err(ClientError::Disconnected) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("echo {round}: {e:?}"),
+        }
+    }
+    assert!(
+        connects.load(Ordering::SeqCst) > before,
+        "the connection was replaced"
+    );
 }
