@@ -89,12 +89,14 @@ impl Responder {
     pub fn finish(self, app: &App, socket: &SocketRef, event: &str, style: Failure, reply: Reply) {
         match (reply, self.asked) {
             (Ok(v), true) => {
-                let _ = self.ack.send(&ok_ack(&v));
+                if let Err(e) = self.ack.send(&ok_ack(&v)) {
+                    tracing::debug!(sid = %socket.id, event, error = %e, "ack not sent");
+                }
             }
             (Ok(_), false) => {}
             (Err(e), asked) => {
-                if asked {
-                    let _ = self.ack.send(&AckFailure::from(&e));
+                if asked && let Err(err) = self.ack.send(&AckFailure::from(&e)) {
+                    tracing::debug!(sid = %socket.id, event, error = %err, "ack not sent");
                 }
                 match style {
                     Failure::ErrorEvent if !asked => {
