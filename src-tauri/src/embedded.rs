@@ -38,11 +38,21 @@ pub fn listen_addr(env: Option<&str>, settings: &EmbeddedSettings) -> Result<Soc
 /// operator's, and the OS page cache already holds the file (BENCHMARKS.md, stop 13).
 const DESKTOP_DB_CACHE_MIB: u32 = 8;
 
+/// Packets the embedded server queues per connection before emits to it fail. The
+/// headless server's 256 bounds what slow clients cost; here the main client is the app
+/// itself, and at 10,000 simulated vehicles a burst of trip updates (≈ 2,000 a second while
+/// trips start) outran its reader, so the server dropped its `trip:updated`,
+/// `geofence:alert`, `tracking:batch` events and request acks (BENCHMARKS.md, stop 18).
+/// The queue's memory is only taken while it holds packets, and a client that stops reading
+/// is still cut off by the stall timeout.
+const DESKTOP_SEND_BUFFER_PACKETS: usize = 16_384;
+
 /// The server configuration for the app.
 pub fn config(db: &Path, secret: &str, settings: &EmbeddedSettings) -> Config {
     let mut config = Config::new(db, AuthConfig::Secret(secret.as_bytes().to_vec()));
     config.node_id = "opsdeck-desktop".into();
     config.db_cache_mib = DESKTOP_DB_CACHE_MIB;
+    config.limits.send_buffer_packets = DESKTOP_SEND_BUFFER_PACKETS;
     if settings.simulator {
         config.demo = Some(DemoConfig {
             vehicles: settings.vehicles as usize,
@@ -145,6 +155,15 @@ mod tests {
         let mut off = settings();
         off.simulator = false;
         assert!(config(Path::new("/tmp/x.db"), "s", &off).demo.is_none());
+    }
+
+    #[test]
+    fn the_apps_own_connection_gets_a_deeper_send_queue_than_a_headless_server() {
+        let c = config(Path::new("/tmp/x.db"), "s", &settings());
+        let headless = opsdeck_server::Limits::default();
+        assert_eq!(c.limits.send_buffer_packets, DESKTOP_SEND_BUFFER_PACKETS);
+        assert!(c.limits.send_buffer_packets >= 64 * headless.send_buffer_packets);
+        assert_eq!(c.limits.send_stall_timeout, headless.send_stall_timeout);
     }
 
     #[tokio::test]
