@@ -254,6 +254,8 @@ impl Conn {
                 tokio::spawn(async move {
                     let _permit = permit;
                     tokio::select! {
+                        // rust_socketio does not call back for an ack after the timeout, but
+                        // removing the request's entry drops `tx`: either way it is gone.
                         _ = rx => tracing::debug!(event = %name, "a late ack arrived"),
                         () = sleep_or_forever(grace) => {
                             let grace = grace.unwrap_or_default();

@@ -77,6 +77,10 @@ async fn a_request_after_a_timed_out_one_waits_for_the_late_ack() {
             waited >= LATE - Duration::from_millis(50),
             "the echo went out only once the late ack had arrived ({waited:?})"
         );
+        assert!(
+            waited < LATE + Duration::from_secs(3),
+            "the late ack freed the slot, not the end of the 10 s grace ({waited:?})"
+        );
     }
 }
 
