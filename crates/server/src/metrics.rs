@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Monotonic counters.
 #[derive(Debug, Default)]
@@ -25,6 +25,9 @@ pub struct Counters {
     pub rate_limited: AtomicU64,
     /// Notifications stored.
     pub notifications: AtomicU64,
+    /// Server→client events and acks refused because the socket's send queue was full (a
+    /// client not keeping up) or closing; counted per socket.
+    pub emits_refused: AtomicU64,
 }
 
 impl Counters {
@@ -92,6 +95,42 @@ impl Sampler {
         *last = (now, cur.0, cur.1, cur.2);
         *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = rates;
         rates
+    }
+}
+
+/// Turns [`Counters::emits_refused`] into at most one warning per `every`: operators of a
+/// headless server learn from the log that some client is losing events.
+#[derive(Debug)]
+pub struct RefusedReport {
+    every: Duration,
+    reported: u64,
+    last: Option<Instant>,
+}
+
+impl RefusedReport {
+    /// Reports at most once per `every`.
+    pub fn new(every: Duration) -> Self {
+        Self {
+            every,
+            reported: 0,
+            last: None,
+        }
+    }
+
+    /// How many emits were refused since the last report, when a report is due at `now`
+    /// given the counter's `total`.
+    pub fn due(&mut self, total: u64, now: Instant) -> Option<u64> {
+        let new = total.saturating_sub(self.reported);
+        if new == 0
+            || self
+                .last
+                .is_some_and(|t| now.duration_since(t) < self.every)
+        {
+            return None;
+        }
+        self.reported = total;
+        self.last = Some(now);
+        Some(new)
     }
 }
 
@@ -192,6 +231,11 @@ pub fn render(c: &Counters, g: &Gauges) -> String {
             "Notifications stored.",
             &c.notifications,
         ),
+        (
+            "opsdeck_emits_refused_total",
+            "Server to client events and acks refused by a full or closing send queue.",
+            &c.emits_refused,
+        ),
     ];
     for (name, help, v) in counters {
         metric(name, "counter", help, Counters::get(v));
@@ -221,6 +265,23 @@ mod tests {
             assert!(parts.next().unwrap().starts_with("opsdeck_"));
             parts.next().unwrap().parse::<u64>().unwrap();
         }
+    }
+
+    #[test]
+    fn refused_emits_are_reported_at_most_once_per_period() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let mut r = RefusedReport::new(s(60));
+        assert_eq!(r.due(0, t0), None, "nothing refused, nothing to say");
+        assert_eq!(r.due(5, t0), Some(5));
+        assert_eq!(r.due(9, t0 + s(30)), None, "too soon");
+        assert_eq!(
+            r.due(12, t0 + s(61)),
+            Some(7),
+            "everything since the last report"
+        );
+        assert_eq!(r.due(12, t0 + s(200)), None, "no new refusals");
+        assert_eq!(r.due(13, t0 + s(201)), Some(1));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use serde::Serialize;
+use socketioxide::BroadcastError;
 use socketioxide::extract::SocketRef;
 use socketioxide::operators::BroadcastOperators;
 
@@ -69,13 +70,27 @@ impl App {
         Counters::add(&self.counters.bytes_out, n * size_of(data));
     }
 
-    /// Emits to one socket. A full send buffer is logged; the engine's heartbeat closes
-    /// such a socket (see `Limits::send_buffer_packets`).
+    /// Emits to one socket. A full send buffer is logged and counted; the engine's
+    /// heartbeat closes such a socket (see `Limits::send_buffer_packets`).
     pub fn emit_socket<T: Serialize + ?Sized>(&self, s: &SocketRef, event: &str, data: &T) {
         match s.emit(event, data) {
             Ok(()) => self.count_out(1, data),
-            Err(e) => tracing::debug!(sid = %s.id, event, error = %e, "emit to socket failed"),
+            Err(e) => {
+                Counters::add(&self.counters.emits_refused, 1);
+                tracing::debug!(sid = %s.id, event, error = %e, "emit to socket failed");
+            }
         }
+    }
+
+    /// Counts and logs what a broadcast could not deliver; returns how many sockets refused.
+    fn broadcast_failed(&self, event: &str, e: &BroadcastError) -> usize {
+        let refused = match e {
+            BroadcastError::Socket(errors) => errors.len(),
+            _ => 0,
+        };
+        Counters::add(&self.counters.emits_refused, refused as u64);
+        tracing::debug!(event, refused, error = %e, "broadcast partly failed");
+        refused
     }
 
     /// Emits to every socket in any of `rooms` (each socket once) on the main namespace.
@@ -94,10 +109,11 @@ impl App {
         let Some(ns) = self.main_ns().filter(|_| n > 0) else {
             return;
         };
-        if let Err(e) = ns.to(rooms).emit(event, data).await {
-            tracing::debug!(event, error = %e, "broadcast partly failed");
-        }
-        self.count_out(n, data);
+        let refused = match ns.to(rooms).emit(event, data).await {
+            Ok(()) => 0,
+            Err(e) => self.broadcast_failed(event, &e),
+        };
+        self.count_out(n.saturating_sub(refused), data);
     }
 
     /// Emits to every socket in any of `to` but in none of `except`; with `from`, not to that
@@ -123,10 +139,11 @@ impl App {
         let Some(ops) = ops().filter(|_| n > 0) else {
             return;
         };
-        if let Err(e) = ops.emit(event, data).await {
-            tracing::debug!(event, error = %e, "broadcast partly failed");
-        }
-        self.count_out(n, data);
+        let refused = match ops.emit(event, data).await {
+            Ok(()) => 0,
+            Err(e) => self.broadcast_failed(event, &e),
+        };
+        self.count_out(n.saturating_sub(refused), data);
     }
 
     /// Emits to every socket of the main namespace except those in `except` rooms.
@@ -143,9 +160,10 @@ impl App {
         let Some(ns) = self.main_ns() else {
             return;
         };
-        if let Err(e) = ns.except(except).emit(event, data).await {
-            tracing::debug!(event, error = %e, "broadcast partly failed");
-        }
-        self.count_out(n, data);
+        let refused = match ns.except(except).emit(event, data).await {
+            Ok(()) => 0,
+            Err(e) => self.broadcast_failed(event, &e),
+        };
+        self.count_out(n.saturating_sub(refused), data);
     }
 }

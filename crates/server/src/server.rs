@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::error::ServerError;
 use crate::fleet::{self, Fleet};
 use crate::handlers::{admin, connection};
+use crate::metrics::RefusedReport;
 use crate::state::App;
 use crate::store::Store;
 use crate::transport::{GuardedListener, RemoteAddr};
@@ -149,14 +150,26 @@ fn cors(origins: &[String]) -> CorsLayer {
     }
 }
 
+/// Longest silence about refused emits while they keep happening.
+const REFUSED_REPORT_EVERY: Duration = Duration::from_secs(60);
+
 /// Sends `stats` to `/admin` subscribers every interval (and samples rates regardless, so
-/// `/metrics` and the first `stats` reply are current).
+/// `/metrics` and the first `stats` reply are current); warns about refused emits.
 async fn stats_ticker(app: App) {
     let mut tick = tokio::time::interval(app.config.stats_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut refused = RefusedReport::new(REFUSED_REPORT_EVERY);
     loop {
         tick.tick().await;
         app.sampler.sample(&app.counters);
+        let total = app.counters.emits_refused.load(Ordering::Relaxed);
+        if let Some(n) = refused.due(total, std::time::Instant::now()) {
+            tracing::warn!(
+                refused = n,
+                "emits and acks refused by full send queues since the last report: some \
+                 client is not keeping up and loses events (opsdeck_emits_refused_total)"
+            );
+        }
         let Some(ns) = app.io().of(ADMIN_NAMESPACE) else {
             continue;
         };

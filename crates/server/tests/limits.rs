@@ -171,3 +171,57 @@ async fn a_client_that_stops_reading_is_disconnected_not_buffered() {
     );
     reader.close().await;
 }
+
+/// `opsdeck_emits_refused_total` from the `/metrics` text.
+async fn emits_refused(http: &reqwest::Client, url: &str) -> u64 {
+    let text = http
+        .get(format!("{url}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("opsdeck_emits_refused_total "))
+        .expect("the counter is exported")
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emits_refused_by_a_full_send_queue_are_counted() {
+    // A long stall timeout and heartbeat: the stalled socket stays, and its queue fills.
+    let srv = TestServer::start(|c| {
+        c.limits.send_buffer_packets = 4;
+        c.limits.send_stall_timeout = Duration::from_secs(60);
+        c.limits.ping_interval = Duration::from_secs(60);
+        c.limits.ping_timeout = Duration::from_secs(60);
+    })
+    .await;
+    let url = srv.url();
+    let http = reqwest::Client::new();
+    let slow = token("slow", Role::Viewer);
+    let _stalled = stalled_client(srv.addr, &slow).await;
+    assert_eq!(emits_refused(&http, &url).await, 0);
+
+    // ~100 KB per broadcast: the loopback buffers fill, then the 4-packet queue.
+    let blob = "x".repeat(100_000);
+    let disp = token("dora", Role::Dispatcher);
+    let started = Instant::now();
+    while emits_refused(&http, &url).await == 0 {
+        let r = http
+            .post(format!("{url}/api/notifications/broadcast"))
+            .bearer_auth(&disp)
+            .json(&json!({"title": "flood", "message": "m", "data": {"blob": blob}}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no refusal counted after {:?}",
+            started.elapsed()
+        );
+    }
+}

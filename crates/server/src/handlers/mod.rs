@@ -90,13 +90,13 @@ impl Responder {
         match (reply, self.asked) {
             (Ok(v), true) => {
                 if let Err(e) = self.ack.send(&ok_ack(&v)) {
-                    tracing::debug!(sid = %socket.id, event, error = %e, "ack not sent");
+                    ack_refused(app, socket, event, &e);
                 }
             }
             (Ok(_), false) => {}
             (Err(e), asked) => {
                 if asked && let Err(err) = self.ack.send(&AckFailure::from(&e)) {
-                    tracing::debug!(sid = %socket.id, event, error = %err, "ack not sent");
+                    ack_refused(app, socket, event, &err);
                 }
                 match style {
                     Failure::ErrorEvent if !asked => {
@@ -110,6 +110,12 @@ impl Responder {
             }
         }
     }
+}
+
+/// Counts and logs an ack the socket's send queue refused (the client will time out).
+fn ack_refused(app: &App, socket: &SocketRef, event: &str, e: &impl std::fmt::Display) {
+    Counters::add(&app.counters.emits_refused, 1);
+    tracing::debug!(sid = %socket.id, event, error = %e, "ack not sent");
 }
 
 /// Decodes a payload; an absent payload decodes as JSON `null`.
