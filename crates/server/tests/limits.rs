@@ -72,8 +72,38 @@ async fn the_rooms_per_socket_limit_answers_too_large() {
     c.close().await;
 }
 
+/// A server queueing `queue` packets per socket, with the given send-stall timeout and
+/// heartbeat (interval and timeout alike), and a client of user `slow` that never reads.
+async fn with_a_stalled_client(
+    queue: usize,
+    stall: Duration,
+    heartbeat: Duration,
+) -> (TestServer, impl Sized) {
+    let srv = TestServer::start(|c| {
+        c.limits.send_buffer_packets = queue;
+        c.limits.send_stall_timeout = stall;
+        c.limits.ping_interval = heartbeat;
+        c.limits.ping_timeout = heartbeat;
+    })
+    .await;
+    let stalled = stalled_client(srv.addr, &token("slow", Role::Viewer)).await;
+    (srv, stalled)
+}
+
+/// One broadcast notification of ~100 KB, from a dispatcher.
+async fn flood(http: &reqwest::Client, url: &str) {
+    let r = http
+        .post(format!("{url}/api/notifications/broadcast"))
+        .bearer_auth(token("dora", Role::Dispatcher))
+        .json(&json!({"title": "flood", "message": "m", "data": {"blob": "x".repeat(100_000)}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
 /// A raw websocket Socket.IO client that completes the handshake and then never reads.
-async fn stalled_client(addr: std::net::SocketAddr, token: &str) -> impl Sized {
+async fn stalled_client(addr: std::net::SocketAddr, token: &str) -> impl Sized + use<> {
     use futures_util::StreamExt;
     let url = format!("ws://{addr}/socket.io/?EIO=4&transport=websocket");
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("ws");
@@ -96,16 +126,9 @@ async fn stalled_client(addr: std::net::SocketAddr, token: &str) -> impl Sized {
 async fn a_client_that_stops_reading_is_disconnected_not_buffered() {
     // Heartbeats would take 60 s to notice: only the send-stall guard can explain a
     // disconnect within a few seconds.
-    let srv = TestServer::start(|c| {
-        c.limits.send_buffer_packets = 32;
-        c.limits.send_stall_timeout = Duration::from_secs(2);
-        c.limits.ping_interval = Duration::from_secs(30);
-        c.limits.ping_timeout = Duration::from_secs(30);
-    })
-    .await;
+    let (srv, _stalled) =
+        with_a_stalled_client(32, Duration::from_secs(2), Duration::from_secs(30)).await;
     let url = srv.url();
-    let slow = token("slow", Role::Viewer);
-    let _stalled = stalled_client(srv.addr, &slow).await;
     let mut reader = connect(&url, &token("reader", Role::Viewer)).await;
     let http = reqwest::Client::new();
     let admin = token("root", Role::Admin);
@@ -129,19 +152,10 @@ async fn a_client_that_stops_reading_is_disconnected_not_buffered() {
     assert_eq!(slow_sockets(&conns), 1);
 
     // ~100 KB per broadcast: loopback socket buffers fill within a few MB.
-    let blob = "x".repeat(100_000);
-    let disp = token("dora", Role::Dispatcher);
     let started = Instant::now();
     let mut sent = 0;
     let gone = loop {
-        let r = http
-            .post(format!("{url}/api/notifications/broadcast"))
-            .bearer_auth(&disp)
-            .json(&json!({"title": "flood", "message": "m", "data": {"blob": blob}}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
+        flood(&http, &url).await;
         sent += 1;
         let n = reader.next("notification:broadcast").await;
         assert_eq!(n["title"], "flood");
@@ -192,32 +206,16 @@ async fn emits_refused(http: &reqwest::Client, url: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emits_refused_by_a_full_send_queue_are_counted() {
     // A long stall timeout and heartbeat: the stalled socket stays, and its queue fills.
-    let srv = TestServer::start(|c| {
-        c.limits.send_buffer_packets = 4;
-        c.limits.send_stall_timeout = Duration::from_secs(60);
-        c.limits.ping_interval = Duration::from_secs(60);
-        c.limits.ping_timeout = Duration::from_secs(60);
-    })
-    .await;
+    let (srv, _stalled) =
+        with_a_stalled_client(4, Duration::from_secs(60), Duration::from_secs(60)).await;
     let url = srv.url();
     let http = reqwest::Client::new();
-    let slow = token("slow", Role::Viewer);
-    let _stalled = stalled_client(srv.addr, &slow).await;
     assert_eq!(emits_refused(&http, &url).await, 0);
 
-    // ~100 KB per broadcast: the loopback buffers fill, then the 4-packet queue.
-    let blob = "x".repeat(100_000);
-    let disp = token("dora", Role::Dispatcher);
+    // The loopback buffers fill, then the 4-packet queue.
     let started = Instant::now();
     while emits_refused(&http, &url).await == 0 {
-        let r = http
-            .post(format!("{url}/api/notifications/broadcast"))
-            .bearer_auth(&disp)
-            .json(&json!({"title": "flood", "message": "m", "data": {"blob": blob}}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
+        flood(&http, &url).await;
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "no refusal counted after {:?}",
