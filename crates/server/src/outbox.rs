@@ -82,15 +82,28 @@ impl App {
         }
     }
 
-    /// Counts and logs what a broadcast could not deliver; returns how many sockets refused.
-    fn broadcast_failed(&self, event: &str, e: &BroadcastError) -> usize {
-        let refused = match e {
-            BroadcastError::Socket(errors) => errors.len(),
-            _ => 0,
+    /// Counts the outcome of a broadcast to `n` sockets: what was delivered, and what the
+    /// sockets' send queues refused (logged).
+    fn count_broadcast<T: Serialize + ?Sized>(
+        &self,
+        n: usize,
+        event: &str,
+        data: &T,
+        sent: Result<(), BroadcastError>,
+    ) {
+        let refused = match sent {
+            Ok(()) => 0,
+            Err(e) => {
+                let refused = match &e {
+                    BroadcastError::Socket(errors) => errors.len(),
+                    _ => 0,
+                };
+                Counters::add(&self.counters.emits_refused, refused as u64);
+                tracing::debug!(event, refused, error = %e, "broadcast partly failed");
+                refused
+            }
         };
-        Counters::add(&self.counters.emits_refused, refused as u64);
-        tracing::debug!(event, refused, error = %e, "broadcast partly failed");
-        refused
+        self.count_out(n.saturating_sub(refused), data);
     }
 
     /// Emits to every socket in any of `rooms` (each socket once) on the main namespace.
@@ -109,11 +122,8 @@ impl App {
         let Some(ns) = self.main_ns().filter(|_| n > 0) else {
             return;
         };
-        let refused = match ns.to(rooms).emit(event, data).await {
-            Ok(()) => 0,
-            Err(e) => self.broadcast_failed(event, &e),
-        };
-        self.count_out(n.saturating_sub(refused), data);
+        let sent = ns.to(rooms).emit(event, data).await;
+        self.count_broadcast(n, event, data, sent);
     }
 
     /// Emits to every socket in any of `to` but in none of `except`; with `from`, not to that
@@ -139,11 +149,8 @@ impl App {
         let Some(ops) = ops().filter(|_| n > 0) else {
             return;
         };
-        let refused = match ops.emit(event, data).await {
-            Ok(()) => 0,
-            Err(e) => self.broadcast_failed(event, &e),
-        };
-        self.count_out(n.saturating_sub(refused), data);
+        let sent = ops.emit(event, data).await;
+        self.count_broadcast(n, event, data, sent);
     }
 
     /// Emits to every socket of the main namespace except those in `except` rooms.
@@ -160,10 +167,7 @@ impl App {
         let Some(ns) = self.main_ns() else {
             return;
         };
-        let refused = match ns.except(except).emit(event, data).await {
-            Ok(()) => 0,
-            Err(e) => self.broadcast_failed(event, &e),
-        };
-        self.count_out(n.saturating_sub(refused), data);
+        let sent = ns.except(except).emit(event, data).await;
+        self.count_broadcast(n, event, data, sent);
     }
 }

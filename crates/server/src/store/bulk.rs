@@ -10,7 +10,7 @@
 //! and then taken from sqlx's statement cache.
 
 use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::error::ServerError;
 
@@ -29,22 +29,27 @@ pub fn chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     })
 }
 
-/// Executes `head VALUES (…), (…) tail` for every chunk of `rows` on `conn` (usually a
-/// transaction, so that the whole batch commits or none of it). `bind` pushes one row's
+/// Executes `head VALUES (…), (…) tail` for every chunk of `rows`, in one transaction: the
+/// whole batch commits or none of it. Nothing happens for no rows. `bind` pushes one row's
 /// values, in the column order of `head`.
 pub async fn insert_values<T>(
-    conn: &mut SqliteConnection,
+    pool: &SqlitePool,
     head: &str,
     tail: &str,
     rows: &[T],
     mut bind: impl FnMut(&mut Separated<'_, Sqlite, &'static str>, &T),
 ) -> Result<(), ServerError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
     for chunk in chunks(rows) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(head);
         q.push_values(chunk, |mut b, row| bind(&mut b, row));
         q.push(tail);
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(&mut *tx).await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 

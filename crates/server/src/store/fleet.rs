@@ -43,12 +43,8 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 impl Store {
     /// Inserts or replaces vehicles with their current state, in one transaction.
     pub async fn save_vehicles(&self, vehicles: &[Vehicle]) -> Result<(), ServerError> {
-        if vehicles.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool().begin().await?;
         bulk::insert_values(
-            &mut tx,
+            self.pool(),
             "INSERT INTO vehicles (id, plate_number, name, driver_id, status, fuel_level, \
              trip_id, location, last_update) ",
             " ON CONFLICT (id) DO UPDATE SET plate_number = excluded.plate_number, \
@@ -68,9 +64,7 @@ impl Store {
                     .push_bind(to_text(v.last_update));
             },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Every vehicle with its last saved state.
@@ -99,12 +93,8 @@ impl Store {
 
     /// Appends positions to the history, in one transaction.
     pub async fn append_history(&self, rows: &[HistoryRow]) -> Result<(), ServerError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool().begin().await?;
         bulk::insert_values(
-            &mut tx,
+            self.pool(),
             "INSERT INTO locations (vehicle_id, ts, lat, lng, speed, heading, accuracy) ",
             "",
             rows,
@@ -119,9 +109,7 @@ impl Store {
                     .push_bind(l.accuracy);
             },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The oldest `limit` positions of a vehicle within `[from_ms, to_ms]`, oldest first.
@@ -169,12 +157,8 @@ impl Store {
 
     /// Inserts or replaces trips, in one transaction.
     pub async fn save_trips(&self, trips: &[Trip]) -> Result<(), ServerError> {
-        if trips.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool().begin().await?;
         bulk::insert_values(
-            &mut tx,
+            self.pool(),
             "INSERT INTO trips (id, vehicle_id, status, data) ",
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
             trips,
@@ -189,9 +173,7 @@ impl Store {
                     .push_bind(json(t));
             },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Open trips (to resume after a restart).
