@@ -21,7 +21,7 @@
 //! - **jemalloc, one arena, freed pages returned at once** (`_RJEM_MALLOC_CONF`, read by the
 //!   jemalloc the app's Rust code allocates from, see `main.rs`). The positions path frees
 //!   and allocates megabytes a second at 10,000 vehicles. With glibc's malloc the app's RSS
-//!   was 242–252 MB at 10 s and 265–300 MB (once 414 MB) after 100 s; with jemalloc so set,
+//!   was 242–252 MB at 10 s and 265–300 MB after 100 s; with jemalloc so set,
 //!   218–222 MB and 257–262 MB (BENCHMARKS.md, stop 17). Both still climb over the first
 //!   minute. Trimming glibc's heap every 10 s (`malloc_trim`) or a lower mmap threshold did
 //!   not bring glibc's figures down, and jemalloc's defaults (8 arenas, pages kept 10 s)
