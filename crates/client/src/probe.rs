@@ -1,13 +1,17 @@
 //! Capability detection (see `capabilities.rs` for what is detected and why).
 //!
-//! The probes run on a separate, short-lived connection. rust_socketio never forgets an ack
-//! it asked for and got no answer to, and a later ack that happens to reuse its random id
-//! (ids are drawn below 1000) makes its reader panic; unanswered probes are exactly such
-//! acks, so they must not be left on the connection the client keeps. Probes run one at a
-//! time while the server answers (so a server that answers everything cannot see two with
-//! the same id in flight), and the rest in parallel after the first unanswered one (a server
-//! that ignores one of our events likely ignores most, and waiting for each in turn would
-//! take a probe timeout per feature).
+//! The probes run on separate, short-lived connections. rust_socketio never forgets an ack
+//! it asked for and got no answer to, and it matches acks by an id drawn at random below
+//! 1000: a later request that draws the id of an unanswered one gets its answer handed to
+//! both entries, then removes entries by stale indices (dropping another request's entry,
+//! or panicking its reader when the index runs past the end). Unanswered probes are exactly
+//! such entries, so no connection may carry a request alongside or after one:
+//! - the probes run one at a time on one connection while the server answers them (a
+//!   server that answers everything never sees two requests in flight);
+//! - after the first unanswered one, that connection is done, and each remaining probe runs
+//!   alone on a connection of its own, all in parallel (a server that ignores one of our
+//!   events likely ignores most, and waiting for each in turn would take a probe timeout
+//!   per feature).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,13 +40,7 @@ pub(crate) async fn detect(config: &ClientConfig, token: Option<&str>) -> Option
         }
     };
     let observed = Arc::new(watch::Sender::new(HashSet::<Feature>::new()));
-    let sink_observed = observed.clone();
-    let sink: EventSink = Box::new(move |_signals, ev| {
-        if let Some(f) = ev.feature() {
-            sink_observed.send_if_modified(|s| s.insert(f));
-        }
-    });
-    let conn = Conn::start(0, opened, 64, None, sink);
+    let conn = Conn::start(0, opened, 1, None, observing(&observed));
     let probes = capabilities::probes(config.is_main_namespace());
     let mut answered: Vec<(Feature, bool)> = Vec::new();
     let mut pending = probes.into_iter();
@@ -53,19 +51,20 @@ pub(crate) async fn detect(config: &ClientConfig, token: Option<&str>) -> Option
             break;
         }
     }
-    let rest: Vec<Probe> = pending.collect();
-    let results = join_all(
-        rest.iter()
-            .map(|p| run(&conn, p, config.probe_timeout, &observed)),
-    )
-    .await;
-    answered.extend(rest.iter().map(|p| p.feature).zip(results));
     let lost = conn.signals.is_lost();
     conn.close().await;
     if lost {
         tracing::debug!("capability probe connection died while probing");
         return None;
     }
+    let rest: Vec<Probe> = pending.collect();
+    let alone = join_all(rest.iter().map(|p| run_alone(config, token, p, &observed))).await;
+    // a probe whose own connection failed tells nothing: its feature stays `Unknown`
+    answered.extend(
+        rest.iter()
+            .zip(alone)
+            .filter_map(|(p, ok)| Some((p.feature, ok?))),
+    );
     let seen = observed.borrow().clone();
     let mut caps = Capabilities::default();
     if !config.is_main_namespace() {
@@ -93,6 +92,38 @@ pub(crate) async fn detect(config: &ClientConfig, token: Option<&str>) -> Option
     }
     tracing::debug!(?caps, "capabilities detected");
     Some(caps)
+}
+
+/// A pump sink that records which features the server sent events of.
+fn observing(observed: &Arc<watch::Sender<HashSet<Feature>>>) -> EventSink {
+    let observed = observed.clone();
+    Box::new(move |_signals, ev| {
+        if let Some(f) = ev.feature() {
+            observed.send_if_modified(|s| s.insert(f));
+        }
+    })
+}
+
+/// Runs `p` alone on a connection of its own. `None` when that connection could not be made
+/// or died meanwhile.
+async fn run_alone(
+    config: &ClientConfig,
+    token: Option<&str>,
+    p: &Probe,
+    observed: &Arc<watch::Sender<HashSet<Feature>>>,
+) -> Option<bool> {
+    let opened = match connection::open(config, token).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::debug!(error = ?e, event = p.event, "capability probe connection failed");
+            return None;
+        }
+    };
+    let conn = Conn::start(0, opened, 1, None, observing(observed));
+    let ok = run(&conn, p, config.probe_timeout, observed).await;
+    let lost = conn.signals.is_lost();
+    conn.close().await;
+    (!lost).then_some(ok)
 }
 
 /// Whether the server reacted to a request in a way that proves it knows it.
