@@ -28,6 +28,9 @@ pub struct Counters {
     /// Server→client events and acks refused because the socket's send queue was full (a
     /// client not keeping up) or closing; counted per socket.
     pub emits_refused: AtomicU64,
+    /// Sockets connected to the main namespace now (a gauge), so a broadcast to all of them
+    /// knows its audience without walking the namespace a second time.
+    pub main_sockets: AtomicU64,
 }
 
 impl Counters {
@@ -35,7 +38,12 @@ impl Counters {
     pub fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }
-    fn get(counter: &AtomicU64) -> u64 {
+    /// Subtracts `n` from the gauge `counter`.
+    pub fn sub(counter: &AtomicU64, n: u64) {
+        counter.fetch_sub(n, Ordering::Relaxed);
+    }
+    /// The current value of `counter`.
+    pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
 }

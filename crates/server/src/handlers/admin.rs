@@ -13,7 +13,7 @@ use serde::de::IgnoredAny;
 use socketioxide::socket::Sid;
 
 use super::{Caller, Reply, Table, done, join_limited, on, reply};
-use crate::metrics;
+use crate::metrics::{self, Counters};
 use crate::state::{App, SocketCtx};
 
 pub(super) fn register(t: &mut Table) {
@@ -148,7 +148,7 @@ async fn rooms_list(c: Caller, _: IgnoredAny) -> Reply {
 pub async fn stats(app: &App) -> Stats {
     let rates = app.sampler.latest();
     Stats {
-        connections: app.main_sockets().len() as u64,
+        connections: Counters::get(&app.counters.main_sockets),
         users: app.presence.count() as u64,
         rooms: app.main_rooms().await.len() as u64,
         events_in_per_sec: rates.events_in,

@@ -94,6 +94,7 @@ pub async fn main_middleware(
     authenticate(&s, &app, auth.ok().as_ref()).await?;
     super::register_main(&s);
     s.on_disconnect(on_disconnect);
+    Counters::add(&app.counters.main_sockets, 1);
     Ok(())
 }
 
@@ -146,6 +147,7 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
 }
 
 async fn on_disconnect(s: SocketRef, State(app): State<App>) {
+    Counters::sub(&app.counters.main_sockets, 1);
     let tracker = app.tracker.clone();
     tracker.track_future(disconnected(s, app)).await;
 }

@@ -9,7 +9,7 @@ use opsdeck_protocol::{ErrorCode, ProtocolError, Validate};
 
 use super::extract::{Admin, ApiError, Body, ok};
 use crate::handlers::admin;
-use crate::metrics::{self, Gauges};
+use crate::metrics::{self, Counters, Gauges};
 use crate::state::App;
 
 pub(super) async fn health() -> Json<Health> {
@@ -23,7 +23,7 @@ pub(super) async fn socket_health(State(app): State<App>) -> Json<SocketHealth> 
         status: "ok".into(),
         socket: SocketLayerHealth {
             initialized: true,
-            connected: app.main_sockets().len() as u64,
+            connected: Counters::get(&app.counters.main_sockets),
             rooms: app.main_rooms().await.len() as u64,
         },
     })
@@ -45,7 +45,7 @@ pub(super) async fn metrics(
         }
     }
     let gauges = Gauges {
-        connections: app.main_sockets().len() as u64,
+        connections: Counters::get(&app.counters.main_sockets),
         users: app.presence.count() as u64,
         rooms: app.main_rooms().await.len() as u64,
         rss_bytes: metrics::rss_bytes(),
