@@ -67,6 +67,11 @@ impl Counters {
     fn in_window(&self, t: i64) -> bool {
         t >= self.start_us.load(Ordering::Relaxed) && t < self.end_us.load(Ordering::Relaxed)
     }
+
+    /// Reports the server answered, accepted or not.
+    fn answered(&self) -> u64 {
+        self.acked_ok.load(Ordering::Relaxed) + self.rejected.load(Ordering::Relaxed)
+    }
 }
 
 /// Calls `f` with every `"ts":"…"` value of a `tracking:update` / `tracking:batch` packet,
@@ -246,12 +251,20 @@ pub async fn run(ctx: &Ctx, kind: Kind, p: Params) -> anyhow::Result<Record> {
         move || c3.received.load(Ordering::Relaxed),
     )
     .await;
+    // ... and every report sent before the stop, the last ones included, gets its answer
+    // (`no ack` counts only reports the server left unanswered, not ones still on the wire).
+    let (c4, c5) = (counters.clone(), counters.clone());
+    wait_for(
+        ctx,
+        Duration::from_millis(1500),
+        move || c4.answered() >= c4.sent.load(Ordering::Relaxed),
+        move || c5.answered(),
+    )
+    .await;
     let sent = sent1 - sent0;
     let ok = counters.acked_ok.load(Ordering::Relaxed) - ok0;
     let total_sent = counters.sent.load(Ordering::Relaxed);
-    let no_ack = total_sent
-        - counters.acked_ok.load(Ordering::Relaxed)
-        - counters.rejected.load(Ordering::Relaxed);
+    let no_ack = total_sent - counters.answered();
     let expected = counters.sent_in.load(Ordering::Relaxed) * dash.len() as u64;
     let received = counters.received_in.load(Ordering::Relaxed);
     let lat = counters.latency.summary();
