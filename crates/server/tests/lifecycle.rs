@@ -99,5 +99,11 @@ async fn admins_see_stats_and_sockets_and_can_kick() {
         .await;
     assert_eq!(kicked["success"], true);
     victim.next("__close").await;
+    // the gauge follows disconnections too
+    loop {
+        if admin.next("stats").await["connections"] == 0 {
+            break;
+        }
+    }
     admin.close().await;
 }
