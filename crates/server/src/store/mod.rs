@@ -56,6 +56,11 @@ impl Store {
             .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // No ping before handing out a connection: an in-process SQLite connection cannot
+            // go stale, and the ping was one more round trip to the connection's thread per
+            // query, which under load waits for a core (see BENCHMARKS.md, stop 19). It also
+            // means a cancelled acquire never drops a connection (sqlx's `Pool::acquire`).
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
