@@ -38,13 +38,7 @@ async fn server() -> (SocketAddr, Arc<AtomicUsize>) {
         });
         async {}
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, axum::Router::new().layer(layer)).await;
-    });
+    let addr = serve_layer(layer).await;
     (addr, connects)
 }
 

@@ -269,3 +269,15 @@ pub async fn free_addr() -> SocketAddr {
         .expect("bind");
     l.local_addr().expect("addr")
 }
+
+/// Serves a socketioxide layer (a hand-built server of a test) on a free loopback port.
+pub async fn serve_layer(layer: socketioxide::layer::SocketIoLayer) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, axum::Router::new().layer(layer)).await;
+    });
+    addr
+}
