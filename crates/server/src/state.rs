@@ -145,6 +145,9 @@ pub struct SocketCtx {
     reports: Mutex<TokenBucket>,
     /// Whether this socket is counted in [`App::presence`].
     pub presence: PresenceClaim,
+    /// Whether this socket is counted in the `main_sockets` gauge (the same race between
+    /// the connect and disconnect handlers as for presence).
+    pub gauged: PresenceClaim,
 }
 
 impl SocketCtx {
@@ -166,6 +169,7 @@ impl SocketCtx {
                 Instant::now(),
             )),
             presence: PresenceClaim::default(),
+            gauged: PresenceClaim::default(),
         }
     }
 

@@ -107,3 +107,49 @@ async fn admins_see_stats_and_sockets_and_can_kick() {
     }
     admin.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_gone_during_their_handshake_leave_no_count_behind() {
+    use futures_util::{SinkExt, StreamExt};
+    let srv = TestServer::start(|_| {}).await;
+    // Each asks to connect and goes at once, while the server is still authenticating it
+    // (recording the user): some close before the connect handler, some during the
+    // middleware, some after.
+    for i in 0..60 {
+        let url = format!("ws://{}/socket.io/?EIO=4&transport=websocket", srv.addr);
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("ws");
+        ws.next().await.expect("open").expect("open");
+        let auth = json!({"token": token(&format!("brief{i}"), Role::Viewer)});
+        ws.send(tokio_tungstenite::tungstenite::Message::text(format!(
+            "40{auth}"
+        )))
+        .await
+        .expect("connect");
+        if i % 2 == 0 {
+            let _ = ws.close(None).await;
+        }
+        drop(ws);
+    }
+    let url = format!("{}/api/socket/health", srv.url());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let health: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        if health["socket"]["connected"] == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "sockets still counted: {health}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // ... which is the truth: no socket is left in the namespace either
+    assert_eq!(connected_users(&srv.url()).await, Vec::<String>::new());
+    // ... and the count still works afterwards
+    let mut c = connect(&srv.url(), &token("stays", Role::Viewer)).await;
+    let health: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(health["socket"]["connected"], 1, "{health}");
+    assert_eq!(connected_users(&srv.url()).await, ["stays"]);
+    c.none("__close", Duration::from_millis(10)).await;
+    c.close().await;
+}

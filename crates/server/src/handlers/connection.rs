@@ -94,7 +94,6 @@ pub async fn main_middleware(
     authenticate(&s, &app, auth.ok().as_ref()).await?;
     super::register_main(&s);
     s.on_disconnect(on_disconnect);
-    Counters::add(&app.counters.main_sockets, 1);
     Ok(())
 }
 
@@ -122,6 +121,13 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
     let id = &ctx.identity;
     s.join([user_room(&id.user_id), role_room(id.role)]);
     Counters::add(&app.counters.connections_total, 1);
+    // Counted here, where socketioxide has connected the socket, not in the middleware: a
+    // socket whose transport closes while the middleware awaits never gets a disconnect
+    // call, and one that closes before this handler runs gets it first.
+    Counters::add(&app.counters.main_sockets, 1);
+    if !ctx.gauged.counted() {
+        Counters::sub(&app.counters.main_sockets, 1);
+    }
     app.emit_socket(
         &s,
         events::CONNECTED,
@@ -147,7 +153,6 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
 }
 
 async fn on_disconnect(s: SocketRef, State(app): State<App>) {
-    Counters::sub(&app.counters.main_sockets, 1);
     let tracker = app.tracker.clone();
     tracker.track_future(disconnected(s, app)).await;
 }
@@ -156,6 +161,9 @@ async fn disconnected(s: SocketRef, app: App) {
     let Some(ctx) = s.extensions.get::<Arc<SocketCtx>>() else {
         return;
     };
+    if ctx.gauged.release() {
+        Counters::sub(&app.counters.main_sockets, 1);
+    }
     let id = &ctx.identity;
     if id.anonymous || !ctx.presence.release() {
         return;
