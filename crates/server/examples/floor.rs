@@ -1,6 +1,6 @@
 //! The floor under `opsdeck-server`'s figures: socketioxide and axum with Opsdeck's transport
-//! settings (1 KiB websocket read buffer, 256-packet send queue, request heads copied out of
-//! hyper's buffer) and none of its logic. No token check, no validation, no rate limits, no
+//! (its engine settings from [`opsdeck_server::socketio_builder`], request heads copied out
+//! of hyper's buffer, the listener that cuts off stalled writers) and none of its logic. No token check, no validation, no rate limits, no
 //! SQLite, no presence. It answers just enough of the protocol for `opsdeck-bench`'s
 //! scenarios, so a run against it shows what a socketioxide server pays on this machine
 //! before doing any work of its own:
@@ -29,6 +29,8 @@ use std::time::Duration;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use opsdeck_server::Limits;
+use opsdeck_server::transport::GuardedListener;
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{AckSender, Data, SocketRef};
@@ -45,10 +47,8 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|i| args.get(i + 1))
         .map_or("127.0.0.1:4600", String::as_str);
     let pending: Pending = Arc::default();
-    let (layer, io) = SocketIo::builder()
-        .ws_read_buffer_size(1024)
-        .max_buffer_size(256)
-        .build_layer();
+    let limits = Limits::default();
+    let (layer, io) = opsdeck_server::socketio_builder(&limits).build_layer();
     let kept = pending.clone();
     io.ns("/", move |s: SocketRef| {
         let kept = kept.clone();
@@ -81,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         ));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     println!("floor server on {}", listener.local_addr()?);
+    let listener = GuardedListener::new(listener, limits.send_stall_timeout);
     axum::serve(listener, app).await?;
     Ok(())
 }

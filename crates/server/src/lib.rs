@@ -39,4 +39,4 @@ pub mod transport;
 
 pub use config::{Config, Limits, PresenceBroadcast};
 pub use error::ServerError;
-pub use server::run;
+pub use server::{run, socketio_builder};

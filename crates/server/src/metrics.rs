@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Monotonic counters.
+/// Monotonic counters, and the one gauge kept on the hot path (`main_sockets`).
 #[derive(Debug, Default)]
 pub struct Counters {
     /// Client→server events received.

@@ -8,17 +8,17 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method};
 use opsdeck_protocol::admin::ADMIN_NAMESPACE;
 use opsdeck_protocol::events;
-use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
+use socketioxide::{SocketIo, SocketIoBuilder};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::Verifier;
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::error::ServerError;
 use crate::fleet::{self, Fleet};
 use crate::handlers::{admin, connection};
-use crate::metrics::RefusedReport;
+use crate::metrics::{Counters, RefusedReport};
 use crate::state::App;
 use crate::store::Store;
 use crate::transport::{GuardedListener, RemoteAddr};
@@ -28,6 +28,21 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
 /// Initial websocket read buffer per socket (tungstenite grows it for larger frames): most
 /// frames are a few hundred bytes, and a buffer per idle socket is pure overhead.
 const WS_READ_BUFFER: usize = 1024;
+
+/// Socket.IO and Engine.IO configured as Opsdeck's server runs them (packet and frame
+/// limits, read buffer, send queue, heartbeat), without handlers or state. Also used by the
+/// bench's floor server (`examples/floor.rs`), which must pay the same transport costs.
+pub fn socketio_builder(limits: &Limits) -> SocketIoBuilder {
+    SocketIo::builder()
+        .max_payload(limits.max_packet_bytes)
+        .ws_max_message_size(limits.max_packet_bytes as usize)
+        .ws_max_frame_size(limits.max_packet_bytes as usize)
+        // Engine.IO's default 4 KiB per socket is mostly idle: frames here are small.
+        .ws_read_buffer_size(WS_READ_BUFFER)
+        .max_buffer_size(limits.send_buffer_packets)
+        .ping_interval(limits.ping_interval)
+        .ping_timeout(limits.ping_timeout)
+}
 
 /// Serves Opsdeck on `listener` until `shutdown` resolves, then closes every socket, waits
 /// for in-flight handlers (and so their database writes), and closes the database.
@@ -46,16 +61,8 @@ pub async fn run(
     app.alerts.load(&app.store).await?;
     let limits = app.config.limits.clone();
 
-    let (layer, io) = SocketIo::builder()
+    let (layer, io) = socketio_builder(&limits)
         .with_state(app.clone())
-        .max_payload(limits.max_packet_bytes)
-        .ws_max_message_size(limits.max_packet_bytes as usize)
-        .ws_max_frame_size(limits.max_packet_bytes as usize)
-        // Engine.IO's default 4 KiB per socket is mostly idle: frames here are small.
-        .ws_read_buffer_size(WS_READ_BUFFER)
-        .max_buffer_size(limits.send_buffer_packets)
-        .ping_interval(limits.ping_interval)
-        .ping_timeout(limits.ping_timeout)
         .build_layer();
     app.set_io(io.clone());
     io.ns(
@@ -162,7 +169,7 @@ async fn stats_ticker(app: App) {
     loop {
         tick.tick().await;
         app.sampler.sample(&app.counters);
-        let total = app.counters.emits_refused.load(Ordering::Relaxed);
+        let total = Counters::get(&app.counters.emits_refused);
         if let Some(n) = refused.due(total, std::time::Instant::now()) {
             tracing::warn!(
                 refused = n,

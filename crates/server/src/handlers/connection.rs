@@ -123,7 +123,8 @@ pub async fn on_connect(s: SocketRef, State(app): State<App>) {
     Counters::add(&app.counters.connections_total, 1);
     // Counted here, where socketioxide has connected the socket, not in the middleware: a
     // socket whose transport closes while the middleware awaits never gets a disconnect
-    // call, and one that closes before this handler runs gets it first.
+    // call, and one that closes before this handler runs gets it first. Added before the
+    // claim, so a disconnect racing this handler never takes the gauge below zero.
     Counters::add(&app.counters.main_sockets, 1);
     if !ctx.gauged.counted() {
         Counters::sub(&app.counters.main_sockets, 1);
